@@ -1,0 +1,117 @@
+"""The command-line side of Chamber: server, discover, admin and documents commands (no Qt here).
+
+`main.py` parses the arguments and calls these; the windows (client, kiosk, demo) are started by
+ui/application.py.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import sys
+from pathlib import Path
+
+from app.config import ServerSettings
+from app.domain.roles import Actor
+from app.errors import ChamberError, InvalidInputError
+from app.i18n import N_, _
+from app.net.tls import format_fingerprint
+from app.storage.db import Database, sqlite_url
+
+log = logging.getLogger(__name__)
+
+
+class PasswordMismatchError(InvalidInputError):
+    message = N_("The two passwords are not the same.")
+
+
+def run_server(settings: ServerSettings, *, demo: bool = False) -> int:
+    from app.demo import seed
+    from app.server.context import ServerContext
+    from app.server.runner import ServerRunner
+
+    ctx = ServerContext.open(settings)
+    if demo and seed(ctx.db, settings.data_dir):
+        print(_("Demo council created (password for every demo account: %s).") % "chamber-demo")
+    runner = ServerRunner(ctx, host=settings.host, port=settings.port, advertise=settings.advertise, log_level="info")
+    cert = ctx.certificate
+    print(_("Chamber server \"%(name)s\" is listening on https://%(host)s:%(port)s") % {"name": ctx.name, "host": settings.host, "port": runner.port})
+    print(_("Database: %s") % ctx.db.url.render_as_string(hide_password=True))
+    print(_("Pairing code (type it on each new device): %s") % cert.pairing_code)
+    print(_("Certificate fingerprint: %s") % format_fingerprint(cert.fingerprint))
+    if settings.smtp is None:
+        print(_("E-mail is not configured (no [smtp] in %s): invitations are sent in the app only.") % (settings.data_dir / "server.toml"))
+    else:
+        print(_("Invitations are also e-mailed through %(host)s:%(port)s as %(sender)s.") % {"host": settings.smtp.host, "port": settings.smtp.port, "sender": settings.smtp.sender})
+    sys.stdout.flush()
+    runner.serve_forever()
+    return 0
+
+
+def discover_servers(timeout: float) -> int:
+    from app.net.discovery import discover
+
+    servers = discover(timeout=timeout)
+    if not servers:
+        print(_("No Chamber server found on this network in %s seconds. You can still connect by address.") % timeout)
+        return 1
+    rows = [(s.name, s.address, str(s.port), format_fingerprint(s.fingerprint)) for s in servers]
+    header = (_("Name"), _("Address"), _("Port"), _("Certificate fingerprint"))
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+    return 0
+
+
+def create_user(*, username: str, role: str, data_dir: Path | None, db_url: str | None, password_stdin: bool, display_name: str = "") -> int:
+    from app.services import accounts
+
+    url = db_url or sqlite_url((data_dir or ServerSettings().data_dir) / "chamber.db")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(_("Password for %s: ") % username)
+        if getpass.getpass(_("Repeat the password: ")) != password:
+            raise PasswordMismatchError()
+    db = Database(url)
+    try:
+        db.upgrade()
+        with db.write() as session:
+            account = accounts.create_account(session, Actor.system(), username=username, password=password, role=role, display_name=display_name)
+    finally:
+        db.dispose()
+    print(_("Account %(username)s created with the role %(role)s.") % account)
+    return 0
+
+
+def check_documents(files: list[Path], *, timeout_s: float = 30.0, memory_mb: int = 1024, jobs: int | None = None) -> int:
+    """`documents check`: vet files in parallel; one line each, in the order given, then JSON counts.
+    The line formats are read by scripts: keep them."""
+    import os
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.pdf.check import check_file
+
+    started = time.monotonic()
+    ok = 0
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chamber-check") as pool:
+        for path, result in zip(files, pool.map(lambda f: check_file(f, timeout_s=timeout_s, memory_mb=memory_mb), files)):
+            if result.ok:
+                ok += 1
+                print(f"ok  {result.pages} pages  {path}", flush=True)
+            else:
+                print(f"refused: {result.error().user_message()}  {path}", flush=True)
+    print(dump({"checked": len(files), "ok": ok, "refused": len(files) - ok, "seconds": round(time.monotonic() - started, 2)}), flush=True)
+    return 0
+
+
+def report(err: ChamberError) -> int:
+    print(_("Error: %s") % err.user_message(), file=sys.stderr)
+    return 2
+
+
+def dump(obj) -> str:  # noqa: ANN001
+    return json.dumps(obj, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""E-mail: SMTP settings and sending, iCalendar invitations, the persistent mail outbox."""

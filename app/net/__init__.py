@@ -1,0 +1,1 @@
+"""Networking: wire schemas, HTTP/WS client, discovery (zeroconf) and TLS pinning."""

@@ -1,0 +1,58 @@
+"""Wire schemas of the REST API (requests). Values are checked again, with clear messages, by the
+services' domain rules; these models give the API its shape and its OpenAPI description."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginRequest(_Strict):
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+    device_name: str = Field(default="", max_length=200)
+
+
+class MeetingCreate(_Strict):
+    id: str | None = None
+    title: str
+    starts_at: str
+    ends_at: str | None = None
+    body_id: str | None = None
+    location: str = ""
+    description: str = ""
+
+
+class MeetingPatch(_Strict):
+    title: str | None = None
+    starts_at: str | None = None
+    ends_at: str | None = None
+    body_id: str | None = None
+    location: str | None = None
+    status: str | None = None
+    description: str | None = None
+
+
+class AgendaItemCreate(_Strict):
+    id: str | None = None
+    parent_id: str | None = None
+    position: int | None = None
+    title: str
+    presenter: str = ""
+    duration_minutes: int = 0
+    notes: str = ""
+
+
+class AgendaItemPatch(_Strict):
+    title: str | None = None
+    presenter: str | None = None
+    duration_minutes: int | None = None
+    notes: str | None = None
+
+
+class AgendaMove(_Strict):
+    parent_id: str | None = None
+    position: int = Field(ge=0, le=10_000)

@@ -1,0 +1,38 @@
+"""create_app(ctx): the FastAPI application of one chamber server."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import API_VERSION, __version__
+from app.server import errors
+from app.server.broadcaster import Broadcaster
+from app.server.context import ServerContext
+from app.server.routes import auth, directory, documents, events, health, invitations, meetings
+
+PREFIX = f"/api/v{API_VERSION}"
+
+
+def create_app(ctx: ServerContext) -> FastAPI:
+    broadcaster = Broadcaster()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202
+        broadcaster.attach(asyncio.get_running_loop())
+        ctx.db.add_listener(broadcaster.publish)
+        try:
+            yield
+        finally:
+            ctx.db.remove_listener(broadcaster.publish)
+
+    app = FastAPI(title="Chamber", version=__version__, lifespan=lifespan, docs_url=f"{PREFIX}/docs", openapi_url=f"{PREFIX}/openapi.json")
+    app.state.ctx = ctx
+    app.state.broadcaster = broadcaster
+    app.state.token_touched = {}
+    errors.install(app)
+    for module in (health, auth, meetings, directory, invitations, documents, events):
+        app.include_router(module.router, prefix=PREFIX)
+    return app

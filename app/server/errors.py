@@ -1,0 +1,61 @@
+"""Every error leaves the server as JSON with a stable code and a message in the caller's language."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.errors import ChamberError, InvalidInputError, NotFoundError, ServerError
+from app.i18n import N_, normalise
+
+log = logging.getLogger(__name__)
+
+
+class MalformedRequestError(InvalidInputError):
+    message = N_("The request is not valid: %(detail)s")
+
+
+class UnknownAddressError(NotFoundError):
+    message = N_("There is no such address on this server.")
+
+
+def error_response(err: ChamberError, request: Request) -> JSONResponse:
+    lang = normalise(request.headers.get("accept-language", "vi"))
+    body = err.to_json(lang)
+    body["message_id"] = err.message
+    headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
+    return JSONResponse(body, status_code=err.status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ChamberError)
+    async def _chamber(request: Request, err: ChamberError):  # noqa: ANN202
+        if err.status >= 500:
+            log.error("%s %s: %s", request.method, request.url.path, err)
+        return error_response(err, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, err: RequestValidationError):  # noqa: ANN202
+        first = err.errors()[0] if err.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        detail = f"{where}: {first.get('msg', '')}" if where else str(first.get("msg", ""))
+        return error_response(MalformedRequestError(detail=detail[:200]), request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, err: StarletteHTTPException):  # noqa: ANN202
+        if err.status_code == 404:
+            return error_response(UnknownAddressError(), request)
+        if err.status_code == 400:  # FastAPI could not even decode the body (e.g. not UTF-8)
+            return error_response(MalformedRequestError(detail=str(err.detail)[:200]), request)
+        generic = ChamberError(str(err.detail)[:200])
+        generic.status = err.status_code
+        return error_response(generic, request)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, err: Exception):  # noqa: ANN202
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(ServerError(), request)

@@ -1,0 +1,44 @@
+"""Bodies and delegates (read-only for now), and the snapshot a client starts its cache from."""
+
+from fastapi import APIRouter, Depends, Request
+
+from app.domain.roles import MEMBERS, Actor
+from app.server.deps import require
+from app.services import agenda, directory, documents, invitations, meetings
+from app.services.events import last_seq
+
+router = APIRouter()
+reader = require(*MEMBERS)
+
+
+@router.get("/bodies")
+def list_bodies(request: Request, actor: Actor = Depends(reader)) -> list:
+    with request.app.state.ctx.db.read() as session:
+        return directory.list_bodies(session, actor)
+
+
+@router.get("/persons")
+def list_persons(request: Request, body_id: str | None = None, actor: Actor = Depends(reader)) -> list:
+    with request.app.state.ctx.db.read() as session:
+        return directory.list_persons(session, actor, body_id=body_id)
+
+
+@router.get("/sync/snapshot")
+def snapshot(request: Request, actor: Actor = Depends(reader)) -> dict:
+    """Everything the caller may see, and the sequence number to follow the event stream from.
+
+    The number is read first: anything committed while the rest is read comes again as an event,
+    and applying an event twice is harmless (events carry whole records)."""
+    with request.app.state.ctx.db.read() as session:
+        seq = last_seq(session)
+        visible = meetings.list_meetings(session, actor)
+        return {
+            "seq": seq,
+            "server_id": request.app.state.ctx.server_id,
+            "meetings": visible,
+            "agendas": {m["id"]: agenda.get_agenda(session, actor, m["id"]) for m in visible},
+            "bodies": directory.list_bodies(session, actor),
+            "persons": directory.list_persons(session, actor),
+            "invitations": invitations.visible_invitations(session, actor),
+            "documents": documents.visible_documents(session, actor),
+        }

@@ -1,0 +1,223 @@
+"""Accounts, passwords (argon2id) and device tokens (random, stored hashed, revocable)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.clock import aware, iso
+from app.domain.roles import Actor, Role
+from app.errors import (
+    AuthenticationError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    SessionExpiredError,
+    TooManyAttemptsError,
+)
+from app.i18n import N_
+from app.services.audit import audit
+from app.storage.db import KEEP_ON_REFUSAL
+from app.storage.models import Account, DeviceToken, utcnow
+
+TOKEN_LIFETIME = timedelta(days=30)
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(seconds=60)
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 8
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verifying against this keeps a wrong user name as slow as a wrong password.
+_DUMMY_HASH = _hasher.hash("chamber-no-such-user")
+
+
+class InvalidUsernameError(InvalidInputError):
+    message = N_("A user name has 2 to 64 characters: lower-case letters, digits, '.', '_' or '-'.")
+
+
+class WeakPasswordError(InvalidInputError):
+    message = N_("The password must have at least %(min)s characters.")
+
+
+class UsernameTakenError(ConflictError):
+    message = N_("The user name %(username)s is already taken.")
+
+
+class InvalidRoleError(InvalidInputError):
+    message = N_("Unknown role %(role)s. Choose one of: admin, secretariat, chair, delegate, kiosk, guest.")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+_aware = aware
+
+
+def account_dict(a: Account) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "username": a.username,
+        "role": a.role,
+        "display_name": a.display_name or (a.person.full_name if a.person else a.username),
+        "person_id": a.person_id,
+        "language": a.language,
+    }
+
+
+def create_account(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    person_id: str | None = None,
+    language: str = "vi",
+) -> dict[str, Any]:
+    if actor.role != Role.ADMIN:
+        raise PermissionDeniedError()
+    username = (username or "").strip().lower()
+    if not USERNAME_RE.match(username):
+        raise InvalidUsernameError()
+    if role not in {r.value for r in Role}:
+        raise InvalidRoleError(role=str(role)[:40])
+    if len(password or "") < MIN_PASSWORD:
+        raise WeakPasswordError(min=MIN_PASSWORD)
+    if session.scalar(select(Account).where(Account.username == username)):
+        raise UsernameTakenError(username=username)
+    account = Account(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        display_name=display_name[:200],
+        person_id=person_id,
+        language=language,
+    )
+    session.add(account)
+    session.flush()
+    audit(session, actor, "account.create", username, role=role)
+    return account_dict(account)
+
+
+def login(session: Session, *, username: str, password: str, device_name: str = "") -> dict[str, Any]:
+    """Check the password and issue a new device token. Wrong name and wrong password look alike."""
+    username = (username or "").strip().lower()[:64]
+    account = session.scalar(select(Account).where(Account.username == username))
+    now = utcnow()
+    if account is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except VerificationError:
+            pass
+        audit(session, None, "login.failed", username, username=username, device=device_name)
+        session.info[KEEP_ON_REFUSAL] = True  # the audit entry stays although the login fails
+        raise AuthenticationError()
+    locked_until = _aware(account.locked_until)
+    if locked_until and locked_until > now:
+        raise TooManyAttemptsError(seconds=int((locked_until - now).total_seconds()) + 1)
+    try:
+        _hasher.verify(account.password_hash, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        account.failed_logins += 1
+        if account.failed_logins >= MAX_FAILED_LOGINS:
+            account.locked_until = now + LOCKOUT
+            account.failed_logins = 0
+        audit(session, None, "login.failed", username, username=username, device=device_name)
+        session.info[KEEP_ON_REFUSAL] = True  # the failure count (lockout) and audit entry stay
+        raise AuthenticationError() from None
+    if account.disabled:
+        raise AuthenticationError()
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    account.failed_logins = 0
+    account.locked_until = None
+    token = secrets.token_urlsafe(32)
+    device = DeviceToken(
+        account_id=account.id,
+        token_hash=hash_token(token),
+        device_name=(device_name or "")[:200],
+        expires_at=now + TOKEN_LIFETIME,
+        last_used_at=now,
+    )
+    session.add(device)
+    session.flush()
+    actor = Actor(account.id, account.username, Role(account.role), account.person_id, device.id)
+    audit(session, actor, "login", account.username, device=device_name)
+    return {
+        "token": token,
+        "token_id": device.id,
+        "expires_at": iso(device.expires_at),
+        "account": account_dict(account),
+    }
+
+
+def authenticate(session: Session, token: str) -> Actor:
+    """Find the account behind a bearer token; raise SessionExpiredError if it is unknown, expired or revoked."""
+    if not token:
+        raise AuthenticationError()
+    row = session.execute(
+        select(DeviceToken, Account).join(Account, Account.id == DeviceToken.account_id).where(DeviceToken.token_hash == hash_token(token))
+    ).first()
+    if row is None:
+        raise SessionExpiredError()
+    device, account = row
+    if device.revoked_at is not None or account.disabled or _aware(device.expires_at) <= utcnow():
+        raise SessionExpiredError()
+    return Actor(account.id, account.username, Role(account.role), account.person_id, device.id)
+
+
+def touch_token(session: Session, token_id: str) -> None:
+    device = session.get(DeviceToken, token_id)
+    if device is not None:
+        device.last_used_at = utcnow()
+
+
+def list_devices(session: Session, actor: Actor, *, account_id: str | None = None) -> list[dict[str, Any]]:
+    target = account_id or actor.account_id
+    if target != actor.account_id and actor.role != Role.ADMIN:
+        raise PermissionDeniedError()
+    rows = session.scalars(select(DeviceToken).where(DeviceToken.account_id == target).order_by(DeviceToken.created_at.desc()))
+    return [
+        {
+            "id": d.id,
+            "device_name": d.device_name,
+            "created_at": iso(d.created_at),
+            "last_used_at": iso(d.last_used_at),
+            "expires_at": iso(d.expires_at),
+            "revoked": d.revoked_at is not None,
+            "current": d.id == actor.token_id,
+        }
+        for d in rows
+    ]
+
+
+def revoke_device(session: Session, actor: Actor, token_id: str) -> None:
+    device = session.get(DeviceToken, token_id)
+    if device is None:
+        raise NotFoundError()
+    if device.account_id != actor.account_id and actor.role != Role.ADMIN:
+        raise PermissionDeniedError()
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+        audit(session, actor, "device.revoke", token_id)
+
+
+def list_accounts(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    if actor.role != Role.ADMIN:
+        raise PermissionDeniedError()
+    return [account_dict(a) for a in session.scalars(select(Account).order_by(Account.username))]

@@ -1,0 +1,58 @@
+"""The council's people and bodies: delegates (persons), bodies and their memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.roles import MEMBERS, Actor, Role
+from app.errors import PermissionDeniedError
+from app.storage.models import Body, Membership, Person
+
+
+def body_dict(b: Body) -> dict[str, Any]:
+    return {"id": b.id, "name": b.name, "kind": b.kind, "parent_id": b.parent_id}
+
+
+def person_dict(p: Person) -> dict[str, Any]:
+    return {"id": p.id, "full_name": p.full_name, "title": p.title, "unit": p.unit, "email": p.email, "phone": p.phone}
+
+
+def list_bodies(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    if actor.role not in MEMBERS:
+        raise PermissionDeniedError()
+    return [body_dict(b) for b in session.scalars(select(Body).order_by(Body.name))]
+
+
+def list_persons(session: Session, actor: Actor, *, body_id: str | None = None) -> list[dict[str, Any]]:
+    if actor.role not in MEMBERS:
+        raise PermissionDeniedError()
+    query = select(Person).order_by(Person.full_name)
+    if body_id:
+        query = query.join(Membership, Membership.person_id == Person.id).where(Membership.body_id == body_id)
+    people = [person_dict(p) for p in session.scalars(query)]
+    if actor.role in (Role.DELEGATE, Role.KIOSK):
+        # Colleagues' phone numbers and addresses are for the secretariat.
+        for p in people:
+            p["email"] = p["phone"] = None
+    return people
+
+
+def add_body(session: Session, *, name: str, kind: str = "council", parent_id: str | None = None) -> Body:
+    body = Body(name=name, kind=kind, parent_id=parent_id)
+    session.add(body)
+    session.flush()
+    return body
+
+
+def add_person(session: Session, *, full_name: str, title: str = "", unit: str = "", email: str | None = None, phone: str | None = None) -> Person:
+    person = Person(full_name=full_name, title=title, unit=unit, email=email, phone=phone)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def add_membership(session: Session, *, body_id: str, person_id: str, position: str = "member") -> None:
+    session.add(Membership(body_id=body_id, person_id=person_id, position=position))

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, engines with the right pragmas, Alembic migrations."""

@@ -1,0 +1,301 @@
+"""The database schema as SQLAlchemy 2 models. One name per thing: the table names are the nouns
+used in the code and the UI (meeting, agenda item, document, delegate/person, event, audit).
+
+Ids of user-made things (meetings, agenda items, …) are UUID strings that a client may choose, so
+a meeting created offline keeps its id when the outbox reaches the server.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+from app.domain.clock import iso, utcnow  # noqa: E402  (re-exported: models stamp rows with it)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ServerInfo(Base):
+    """One row: the identity of this chamber's server (stable id, display name)."""
+
+    __tablename__ = "server_info"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    server_id: Mapped[str] = mapped_column(String(36), default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Body(Base):
+    """A council body or committee (e.g. a People's Council, its economic–budget committee)."""
+
+    __tablename__ = "bodies"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40), default="council")
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("bodies.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Person(Base):
+    """A delegate, staff member or guest: the human, whether or not they have an account."""
+
+    __tablename__ = "persons"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    full_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[str] = mapped_column(String(300), default="")
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Membership(Base):
+    """A person's seat in a body; a delegate sees the meetings of the bodies they belong to."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("body_id", "person_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"))
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    position: Mapped[str] = mapped_column(String(100), default="member")
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(5), default="vi")
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    person: Mapped[Person | None] = relationship(lazy="joined")
+
+
+class DeviceToken(Base):
+    """A login on one device. Only the SHA-256 of the token is stored; revoking deletes access."""
+
+    __tablename__ = "device_tokens"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    body_id: Mapped[str | None] = mapped_column(ForeignKey("bodies.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    location: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="regular")  # regular | special | committee
+    # iCalendar SEQUENCE: raised when the time or place changes, so calendars update the entry.
+    ical_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AgendaItem(Base):
+    """An item of a meeting's agenda; `parent_id` makes sub-items, `position` orders siblings."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (Index("ix_agenda_items_meeting_parent", "meeting_id", "parent_id", "position"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(500))
+    presenter: Mapped[str] = mapped_column(String(200), default="")
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Document(Base):
+    """One version of a document; the file itself is stored by its SHA-256 content hash.
+
+    A new version is a new row whose `replaces_id` names the one before; the current version is
+    the row nothing replaces. A confidential document is seen by editors and by the people (person
+    ids) and roles (role names) listed in `access`."""
+
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[str | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    replaces_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    access: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    uploaded_by: Mapped[str | None] = mapped_column(String(36))
+    vetted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Event(Base):
+    """The change log. Every committed change writes one row in the same transaction; `seq` is the
+    monotonically increasing number clients resume from."""
+
+    __tablename__ = "events"
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    meeting_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    body_id: Mapped[str | None] = mapped_column(String(36))
+    data: Mapped[dict | None] = mapped_column(JSON)
+    operation_id: Mapped[str | None] = mapped_column(String(64))
+    account_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def as_dict(self) -> dict:
+        return {
+            "seq": self.seq,
+            "kind": self.kind,
+            "action": self.action,
+            "id": self.entity_id,
+            "meeting_id": self.meeting_id,
+            "body_id": self.body_id,
+            "data": self.data,
+            "operation_id": self.operation_id,
+            "at": iso(self.created_at),
+        }
+
+
+class AppliedOperation(Base):
+    """A client operation the server has applied, by its client-made UUID, with the answer it
+    gave: a retry of the same operation gets the same answer and changes nothing again."""
+
+    __tablename__ = "applied_operations"
+    operation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str | None] = mapped_column(String(36))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict | list | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what, when, from which device: logins, failed logins, changes, revocations."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    account_id: Mapped[str | None] = mapped_column(String(36))
+    username: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    device: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Invitation(Base):
+    """One person invited to one meeting: how it reached them (in the app, by e-mail), whether they
+    read it, and their answer (accept, decline with a reason, or send a substitute)."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"), UniqueConstraint("meeting_id", "email"))
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(20), default="member")  # member | guest | substitute
+    on_behalf_of_id: Mapped[str | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
+    language: Mapped[str] = mapped_column(String(5), default="vi")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    email_state: Mapped[str] = mapped_column(String(20), default="none")  # none | queued | sent | failed
+    email_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    response: Mapped[str] = mapped_column(String(20), default="none")  # none | accepted | declined | substitute
+    response_reason: Mapped[str] = mapped_column(Text, default="")
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    substitute_person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    substitute_name: Mapped[str] = mapped_column(String(200), default="")
+    substitute_email: Mapped[str | None] = mapped_column(String(320))
+    substitute_status: Mapped[str] = mapped_column(String(20), default="none")  # none | proposed | approved | rejected
+    sequence_sent: Mapped[int] = mapped_column(Integer, default=0)
+    sequence_seen: Mapped[int] = mapped_column(Integer, default=-1)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MailMessage(Base):
+    """The persistent mail outbox. `dedupe_key` names what the message is (this invitation, this
+    method, this sequence): queueing the same thing twice is refused by the unique key, so nobody
+    is e-mailed twice for one action, whatever is clicked or retried."""
+
+    __tablename__ = "mail_outbox"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    invitation_id: Mapped[str | None] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+    to_addr: Mapped[str] = mapped_column(String(320))
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    ics: Mapped[str | None] = mapped_column(Text)
+    ics_method: Mapped[str | None] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)  # queued | sending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InvitationTemplate(Base):
+    """The invitation text for one kind of meeting in one language, with {placeholders}."""
+
+    __tablename__ = "invitation_templates"
+    __table_args__ = (UniqueConstraint("meeting_kind", "language"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_kind: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)

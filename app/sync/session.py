@@ -1,0 +1,449 @@
+"""ChamberSession: what a logged-in user can do from a client, online or offline.
+
+Queries read the local cache. Commands check the role and the input with the same rules as the
+server, apply the change to the cache at once (the user sees it immediately, even offline), queue
+the operation in the outbox and wake the sync engine. The UI, the tests and scripts all use this.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+from app.domain import agenda as agenda_rules
+from app.domain import invitations as inv_rules
+from app.domain import meetings as rules
+from app.domain.clock import utcnow
+from app.domain.roles import EDITORS, Role
+from app.errors import ChamberError, NotFoundError, PermissionDeniedError
+from app.events import Change, EventBus
+from app.i18n import N_
+from app.net.client import ApiClient
+from app.sync.cache import LocalCache
+from app.sync.documents import DocumentFiles
+from app.sync.engine import ConnectionState, SyncEngine
+from app.sync.profile import PairedServer, Profile
+
+log = logging.getLogger(__name__)
+
+
+class NotLoggedInError(ChamberError):
+    status = 401
+    message = N_("Nobody has logged in to this server on this device yet. Connect to the server and log in.")
+
+
+class MeetingNotInCacheError(NotFoundError):
+    message = N_("This meeting does not exist or was deleted.")
+
+
+class AgendaItemNotInCacheError(NotFoundError):
+    message = N_("This agenda item does not exist or was deleted.")
+
+
+class DocumentNotInCacheError(NotFoundError):
+    message = N_("This document does not exist, was deleted, or is not shared with you.")
+
+
+class ChamberSession:
+    def __init__(self, profile: Profile, server: PairedServer, *, username: str, account: dict[str, Any], token: str | None, bus: EventBus | None = None) -> None:
+        self.profile = profile
+        self.server = server
+        self.username = username
+        self.account = account
+        self.bus = bus or EventBus()
+        self.api = ApiClient(server.url, pinned_pem=server.pem, token=token)
+        self.cache = LocalCache(profile.cache_path(server.server_id, username))
+        self.engine = SyncEngine(self.api, self.cache, self.bus, server_id=server.server_id)
+        self.files = DocumentFiles(self.api, self.cache, self.cache.path.with_suffix("") / "documents")
+
+    # --- opening and closing ------------------------------------------------------------------
+    @classmethod
+    def login(cls, profile: Profile, server: PairedServer, username: str, password: str, *, device_name: str = "", bus: EventBus | None = None) -> "ChamberSession":
+        api = ApiClient(server.url, pinned_pem=server.pem)
+        try:
+            result = api.login(username, password, device_name=device_name)
+        finally:
+            api.close()
+        account = result["account"]
+        profile.save_session(server.server_id, username=account["username"], token=result["token"], account=account)
+        return cls(profile, server, username=account["username"], account=account, token=result["token"], bus=bus)
+
+    @classmethod
+    def resume(cls, profile: Profile, server_id: str | None = None, *, bus: EventBus | None = None) -> "ChamberSession":
+        """Open the last session on this device from its cache, without needing the network."""
+        server_id = server_id or profile.last_server_id
+        server = profile.server(server_id) if server_id else None
+        saved = profile.session(server_id) if server_id else None
+        if server is None or saved is None or not saved.get("token"):
+            raise NotLoggedInError()
+        return cls(profile, server, username=saved["username"], account=saved["account"], token=saved["token"], bus=bus)
+
+    def start(self) -> "ChamberSession":
+        self.engine.start()
+        return self
+
+    def close(self) -> None:
+        self.engine.stop()
+        self.api.close()
+        self.cache.close()
+
+    def logout(self) -> None:
+        """Revoke this device's token on the server (when reachable) and forget it here."""
+        try:
+            self.api.logout()
+        except ChamberError as err:
+            log.info("logout: token not revoked on the server: %s", err)
+        self.profile.clear_token(self.server.server_id)
+        self.close()
+
+    # --- who and how --------------------------------------------------------------------------
+    @property
+    def role(self) -> Role:
+        return Role(self.account["role"])
+
+    @property
+    def display_name(self) -> str:
+        return self.account.get("display_name") or self.username
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in EDITORS
+
+    @property
+    def state(self) -> ConnectionState:
+        return self.engine.state
+
+    @property
+    def last_error(self) -> ChamberError | None:
+        return self.engine.last_error
+
+    def _require_editor(self) -> None:
+        if not self.can_edit:
+            raise PermissionDeniedError()
+
+    def _changed(self, kind: str, *ids: str, origin: Any = None) -> None:
+        self.bus.publish(Change(kind, tuple(ids), origin=origin))
+
+    def _queue(self, method: str, path: str, body: Any, *, kind: str, entity_id: str | None, meeting_id: str | None, summary: str) -> str:
+        op_id = self.cache.enqueue(method=method, path=path, body=body, kind=kind, entity_id=entity_id, meeting_id=meeting_id, summary=summary)
+        self._changed("outbox", op_id)
+        self.engine.kick()
+        return op_id
+
+    # --- queries ------------------------------------------------------------------------------
+    def list_meetings(self) -> list[dict[str, Any]]:
+        return self.cache.list_meetings()
+
+    def get_meeting(self, meeting_id: str) -> dict[str, Any]:
+        meeting = self.cache.get_meeting(meeting_id)
+        if meeting is None:
+            raise MeetingNotInCacheError()
+        return meeting
+
+    def get_agenda(self, meeting_id: str) -> list[dict[str, Any]]:
+        return self.cache.get_agenda(meeting_id)
+
+    def list_bodies(self) -> list[dict[str, Any]]:
+        return self.cache.get_meta("bodies") or []
+
+    def list_persons(self) -> list[dict[str, Any]]:
+        return self.cache.get_meta("persons") or []
+
+    def pending_operations(self) -> list[dict[str, Any]]:
+        return self.cache.operations("pending")
+
+    def failed_operations(self) -> list[dict[str, Any]]:
+        return self.cache.operations("failed")
+
+    # --- meeting commands ---------------------------------------------------------------------
+    def create_meeting(self, fields: dict[str, Any], *, origin: Any = None) -> str:
+        self._require_editor()
+        clean = rules.clean_meeting_fields(fields, creating=True)
+        clean.pop("status", None)  # a new meeting always starts as a draft
+        rules.check_times(clean.get("starts_at"), clean.get("ends_at"))
+        meeting_id = str(uuid.uuid4())
+        meeting = {
+            "id": meeting_id, "body_id": None, "location": "", "description": "", "ends_at": None,
+            **clean, "status": rules.MeetingStatus.DRAFT.value, "version": 0, "updated_at": utcnow().isoformat(),
+        }
+        self.cache.put_meeting(meeting)
+        self.cache.put_agenda(meeting_id, [])
+        self._queue("POST", "/meetings", {"id": meeting_id, **clean}, kind="meeting", entity_id=meeting_id, meeting_id=meeting_id, summary=clean["title"])
+        self._changed("meeting", meeting_id, origin=origin)
+        return meeting_id
+
+    def update_meeting(self, meeting_id: str, fields: dict[str, Any], *, origin: Any = None) -> None:
+        """Send only the fields that changed, so that two people editing different fields both win."""
+        self._require_editor()
+        current = self.get_meeting(meeting_id)
+        clean = rules.clean_meeting_fields(fields, creating=False)
+        clean = {k: v for k, v in clean.items() if current.get(k) != v}
+        if not clean:
+            return
+        merged = {**current, **clean}
+        rules.check_times(merged.get("starts_at"), merged.get("ends_at"))
+        self.cache.put_meeting(merged)
+        self._queue("PATCH", f"/meetings/{meeting_id}", clean, kind="meeting", entity_id=meeting_id, meeting_id=meeting_id, summary=merged["title"])
+        self._changed("meeting", meeting_id, origin=origin)
+
+    def delete_meeting(self, meeting_id: str, *, origin: Any = None) -> None:
+        self._require_editor()
+        current = self.get_meeting(meeting_id)
+        self.cache.remove_meeting(meeting_id)
+        self._queue("DELETE", f"/meetings/{meeting_id}", None, kind="meeting", entity_id=meeting_id, meeting_id=meeting_id, summary=current["title"])
+        self._changed("meeting", meeting_id, origin=origin)
+
+    # --- agenda commands ----------------------------------------------------------------------
+    def _agenda_item(self, meeting_id: str, item_id: str) -> dict[str, Any]:
+        for item in self.cache.get_agenda(meeting_id):
+            if item["id"] == item_id:
+                return item
+        raise AgendaItemNotInCacheError()
+
+    def _check_parent(self, items: list[dict[str, Any]], parent_id: str | None, moving: str | None = None) -> None:
+        if parent_id is None:
+            return
+        if not any(i["id"] == parent_id for i in items):
+            raise AgendaItemNotInCacheError()
+        if moving is not None and (parent_id == moving or parent_id in agenda_rules.descendants(items, moving)):
+            raise agenda_rules.AgendaCycleError()
+        levels = agenda_rules.height(items, moving) if moving is not None else 1  # the item and its sub-items
+        if agenda_rules.depth_of(items, parent_id) + levels > rules.MAX_AGENDA_DEPTH:
+            raise agenda_rules.AgendaTooDeepError(depth=rules.MAX_AGENDA_DEPTH)
+
+    def add_agenda_item(self, meeting_id: str, fields: dict[str, Any], *, parent_id: str | None = None, position: int | None = None, origin: Any = None) -> str:
+        self._require_editor()
+        self.get_meeting(meeting_id)
+        clean = rules.clean_item_fields(fields, creating=True)
+        items = self.cache.get_agenda(meeting_id)
+        self._check_parent(items, parent_id)
+        item_id = str(uuid.uuid4())
+        item = {"id": item_id, "meeting_id": meeting_id, "parent_id": parent_id, "position": 0, "presenter": "", "duration_minutes": 0, "notes": "", **clean, "version": 0}
+        self.cache.put_agenda(meeting_id, agenda_rules.with_added(items, item, position))
+        body = {"id": item_id, "parent_id": parent_id, **clean}
+        if position is not None:
+            body["position"] = position
+        self._queue("POST", f"/meetings/{meeting_id}/agenda", body, kind="agenda_item", entity_id=item_id, meeting_id=meeting_id, summary=clean["title"])
+        self._changed("agenda", meeting_id, origin=origin)
+        return item_id
+
+    def update_agenda_item(self, meeting_id: str, item_id: str, fields: dict[str, Any], *, origin: Any = None) -> None:
+        self._require_editor()
+        current = self._agenda_item(meeting_id, item_id)
+        clean = {k: v for k, v in rules.clean_item_fields(fields, creating=False).items() if current.get(k) != v}
+        if not clean:
+            return
+        self.cache.put_agenda(meeting_id, agenda_rules.with_updated(self.cache.get_agenda(meeting_id), item_id, clean))
+        self._queue("PATCH", f"/agenda-items/{item_id}", clean, kind="agenda_item", entity_id=item_id, meeting_id=meeting_id, summary=clean.get("title", current["title"]))
+        self._changed("agenda", meeting_id, origin=origin)
+
+    def move_agenda_item(self, meeting_id: str, item_id: str, *, parent_id: str | None, position: int, origin: Any = None) -> None:
+        self._require_editor()
+        current = self._agenda_item(meeting_id, item_id)
+        items = self.cache.get_agenda(meeting_id)
+        self._check_parent(items, parent_id, moving=item_id)
+        self.cache.put_agenda(meeting_id, agenda_rules.with_moved(items, item_id, parent_id, position))
+        self._queue("POST", f"/agenda-items/{item_id}/move", {"parent_id": parent_id, "position": position}, kind="agenda_item", entity_id=item_id, meeting_id=meeting_id, summary=current["title"])
+        self._changed("agenda", meeting_id, origin=origin)
+
+    def delete_agenda_item(self, meeting_id: str, item_id: str, *, origin: Any = None) -> None:
+        self._require_editor()
+        current = self._agenda_item(meeting_id, item_id)
+        self.cache.put_agenda(meeting_id, agenda_rules.with_removed(self.cache.get_agenda(meeting_id), item_id))
+        self._queue("DELETE", f"/agenda-items/{item_id}", None, kind="agenda_item", entity_id=item_id, meeting_id=meeting_id, summary=current["title"])
+        self._changed("agenda", meeting_id, origin=origin)
+
+    # --- invitations ----------------------------------------------------------------------------
+    def list_invitations(self, meeting_id: str) -> list[dict[str, Any]]:
+        """The tracking board's rows (secretariat), from the cache: works offline, follows events."""
+        return self.cache.list_invitations(meeting_id)
+
+    def invitation_board(self, meeting_id: str) -> dict[str, Any]:
+        from app.domain.invitations import board_counts
+
+        rows = self.list_invitations(meeting_id)
+        sequence = max((i.get("meeting_sequence", 0) for i in rows), default=0)
+        return {"meeting": self.get_meeting(meeting_id), "sequence": sequence, "counts": board_counts(rows, sequence), "invitations": rows}
+
+    def my_invitations(self) -> list[dict[str, Any]]:
+        """The delegate's inbox: their invitations, newest meeting first, with the meeting attached."""
+        out = []
+        for inv in self.cache.list_invitations():
+            if inv.get("person_id") != self.account.get("person_id") or inv.get("cancelled_at"):
+                continue
+            meeting = self.cache.get_meeting(inv["meeting_id"])
+            if meeting is not None:
+                out.append({**inv, "meeting": meeting})
+        return sorted(out, key=lambda i: i["meeting"].get("starts_at") or "", reverse=True)
+
+    def send_invitations(self, meeting_id: str, *, body_ids: list[str] = (), person_ids: list[str] = (), guests: list[dict[str, str]] = (),
+                         subject: str | None = None, body: str | None = None, language: str = "vi") -> str:
+        """Queue the sending (exactly once, also when offline); the board fills as the server confirms."""
+        self._require_editor()
+        meeting = self.get_meeting(meeting_id)
+        for text in (subject, body):
+            if text is not None:
+                inv_rules.check_template(text)
+        clean_guests = [{"name": g.get("name", ""), "email": inv_rules.check_email(g.get("email")) or ""} for g in guests]
+        if not (body_ids or person_ids or clean_guests):
+            raise inv_rules.NoInviteesError()
+        payload = {"body_ids": list(body_ids), "person_ids": list(person_ids), "guests": clean_guests, "language": language}
+        if subject is not None:
+            payload["subject"] = subject
+        if body is not None:
+            payload["body"] = body
+        return self._queue("POST", f"/meetings/{meeting_id}/invitations", payload, kind="invitations", entity_id=meeting_id, meeting_id=meeting_id, summary=meeting["title"])
+
+    def preview_invitations(self, meeting_id: str, **request: Any) -> list[dict[str, Any]]:
+        """Network: the texts exactly as the server will send them. Run off the GUI thread."""
+        return self.api.request("POST", f"/meetings/{meeting_id}/invitations/preview", json=request)
+
+    def remind_now(self, meeting_id: str) -> str:
+        self._require_editor()
+        meeting = self.get_meeting(meeting_id)
+        return self._queue("POST", f"/meetings/{meeting_id}/invitations/remind", None, kind="invitations", entity_id=meeting_id, meeting_id=meeting_id, summary=meeting["title"])
+
+    def _invitation(self, invitation_id: str) -> dict[str, Any]:
+        inv = self.cache.get_invitation(invitation_id)
+        if inv is None:
+            raise inv_rules.InvitationNotFoundError()
+        return inv
+
+    def mark_invitation_read(self, invitation_id: str) -> None:
+        inv = self._invitation(invitation_id)
+        sequence = inv.get("meeting_sequence", 0)
+        if inv.get("read_at") and inv.get("sequence_seen", -1) >= sequence:
+            return
+        self.cache.put_invitation({**inv, "read_at": inv.get("read_at") or utcnow().isoformat(), "sequence_seen": sequence, "has_unseen_change": False})
+        self._queue("POST", f"/invitations/{invitation_id}/read", None, kind="invitation", entity_id=invitation_id, meeting_id=inv["meeting_id"], summary=inv["name"])
+        self._changed("invitation", invitation_id)
+
+    def respond_to_invitation(self, invitation_id: str, response: str, *, reason: str = "", substitute_person_id: str | None = None,
+                              substitute_name: str = "", substitute_email: str | None = None) -> None:
+        """Accept, decline (with a reason) or name a substitute; shown at once, sent when online."""
+        inv = self._invitation(invitation_id)
+        answer = inv_rules.Response(response)
+        if len(reason) > inv_rules.MAX_REASON:
+            raise inv_rules.ReasonTooLongError(limit=inv_rules.MAX_REASON)
+        changes: dict[str, Any] = {"response": answer.value, "response_reason": reason.strip(), "responded_at": utcnow().isoformat()}
+        body: dict[str, Any] = {"response": answer.value, "reason": reason.strip()}
+        if answer == inv_rules.Response.SUBSTITUTE:
+            if not (substitute_person_id or substitute_name.strip()):
+                raise inv_rules.SubstituteMissingError()
+            email = inv_rules.check_email(substitute_email)
+            name = substitute_name.strip() or next((p["full_name"] for p in self.list_persons() if p["id"] == substitute_person_id), "")
+            changes.update(substitute_person_id=substitute_person_id, substitute_name=name, substitute_email=email, substitute_status="proposed")
+            body.update(substitute_person_id=substitute_person_id, substitute_name=name, substitute_email=email)
+        self.cache.put_invitation({**inv, **changes})
+        self._queue("POST", f"/invitations/{invitation_id}/response", body, kind="invitation", entity_id=invitation_id, meeting_id=inv["meeting_id"], summary=inv["name"])
+        self._changed("invitation", invitation_id)
+
+    def decide_substitute(self, invitation_id: str, *, approve: bool) -> None:
+        self._require_editor()
+        inv = self._invitation(invitation_id)
+        self.cache.put_invitation({**inv, "substitute_status": "approved" if approve else "rejected"})
+        self._queue("POST", f"/invitations/{invitation_id}/substitute", {"approve": approve}, kind="invitation", entity_id=invitation_id, meeting_id=inv["meeting_id"], summary=inv["name"])
+        self._changed("invitation", invitation_id)
+
+    def export_invitations(self, meeting_id: str, fmt: str = "xlsx") -> bytes:
+        """Network: the board as CSV or XLSX bytes. Run off the GUI thread."""
+        return self.api.download(f"/meetings/{meeting_id}/invitations/export", params={"format": fmt})
+
+    def mail_status(self) -> dict[str, Any]:
+        """Network: is e-mail configured on the server, and how is the mail outbox doing."""
+        return self.api.request("GET", "/mail/status")
+
+    def usage_report(self) -> dict[str, Any]:
+        """Network: invitations per month and body, answer rate, estimated saving against SMS."""
+        return self.api.request("GET", "/reports/usage")
+
+    # --- documents ------------------------------------------------------------------------------
+    def list_documents(self, meeting_id: str) -> list[dict[str, Any]]:
+        """The meeting's documents this user may read (current versions), from the cache."""
+        return self.cache.list_documents(meeting_id)
+
+    def get_document(self, document_id: str) -> dict[str, Any]:
+        document = self.cache.get_document(document_id)
+        if document is None:
+            raise DocumentNotInCacheError()
+        return document
+
+    def document_file(self, document: dict[str, Any] | str) -> Path | None:
+        """The local file of a document (by content hash), or None if it is not downloaded. No network."""
+        if isinstance(document, str):
+            document = self.cache.get_document(document)
+            if document is None:
+                return None
+        return self.files.local_file(document)
+
+    def download_document(self, document_id: str, progress: Callable[[float], None] | None = None) -> Path:
+        """Network (unless already here): the file, verified against its SHA-256. Run off the GUI thread."""
+        document = self.cache.get_document(document_id) or self.api.request("GET", f"/documents/{document_id}")
+        return self.files.download(document, progress)
+
+    def predownload(self, meeting_id: str, progress: Callable[[float], None] | None = None) -> list[Path]:
+        """Network: every document of a meeting, so it can be read offline; progress over all bytes."""
+        return self.files.download_all(self.list_documents(meeting_id), progress)
+
+    def upload_document(self, meeting_id: str, path: str | Path, *, agenda_item_id: str | None = None, title: str | None = None,
+                        confidential: bool = False, access: list[str] = (), progress: Callable[[float], None] | None = None,
+                        operation_id: str | None = None) -> dict[str, Any]:
+        """Network, direct (files are too big for the outbox): the server vets the file and answers
+        with the document, or refuses it (DocumentRefusedError). Retry a lost answer with the same
+        `operation_id` and the file is attached once. Run off the GUI thread."""
+        self._require_editor()
+        self.get_meeting(meeting_id)
+        document = self.files.upload_new(meeting_id, Path(path), agenda_item_id=agenda_item_id, title=title, confidential=confidential,
+                                         access=access, progress=progress, operation_id=operation_id)
+        self.cache.put_document(document)
+        self._changed("document", document["id"])
+        return document
+
+    def replace_document(self, document_id: str, path: str | Path, *, progress: Callable[[float], None] | None = None,
+                         operation_id: str | None = None) -> dict[str, Any]:
+        """Network, direct: a new version of the document (a new id; the old one stays in its history)."""
+        self._require_editor()
+        old = self.get_document(document_id)
+        document = self.files.upload("PUT", f"/documents/{document_id}/content", Path(path), fields={}, progress=progress, operation_id=operation_id)
+        self.cache.remove_document(old["id"])
+        self.cache.put_document(document)
+        self._changed("document", document["id"], old["id"])
+        return document
+
+    def document_versions(self, document_id: str) -> list[dict[str, Any]]:
+        """Network: every version of a document, newest first."""
+        return self.api.request("GET", f"/documents/{document_id}/versions")
+
+    def update_document(self, document_id: str, fields: dict[str, Any], *, origin: Any = None) -> None:
+        """Title, agenda item, confidential flag, access list: shown at once, sent when online."""
+        self._require_editor()
+        current = self.get_document(document_id)
+        clean = {k: v for k, v in fields.items() if k in ("title", "agenda_item_id", "confidential", "access") and current.get(k) != v}
+        if not clean:
+            return
+        self.cache.put_document({**current, **clean})
+        self._queue("PATCH", f"/documents/{document_id}", clean, kind="document", entity_id=document_id, meeting_id=current["meeting_id"], summary=current["title"])
+        self._changed("document", document_id, origin=origin)
+
+    def delete_document(self, document_id: str, *, origin: Any = None) -> None:
+        self._require_editor()
+        current = self.get_document(document_id)
+        self.cache.remove_document(document_id)
+        self._queue("DELETE", f"/documents/{document_id}", None, kind="document", entity_id=document_id, meeting_id=current["meeting_id"], summary=current["title"])
+        self._changed("document", document_id, origin=origin)
+
+    # --- the outbox, as the user sees it ------------------------------------------------------
+    def retry_operation(self, operation_id: str) -> None:
+        self.cache.retry(operation_id)
+        self._changed("outbox", operation_id)
+        self.engine.kick()
+
+    def discard_operation(self, operation_id: str) -> None:
+        self.cache.discard(operation_id)
+        self._changed("outbox", operation_id)
+
+    @staticmethod
+    def operation_error(op: dict[str, Any]) -> ChamberError:
+        return ChamberError(op["error_message"] or ChamberError.message, **(op.get("error_params") or {}))

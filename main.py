@@ -1,0 +1,110 @@
+"""Chamber's entry point: `python main.py [demo|server|client|kiosk|discover|admin|documents] ...`.
+
+It parses the command line and starts the chosen part; everything else lives in app/ and ui/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from app.config import DEFAULT_PORT, ServerSettings, default_data_dir
+from app.errors import ChamberError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="Chamber: paperless council meetings. Without a command, runs the demo.")
+    parser.add_argument("--lang", choices=("vi", "en"), help="language of the interface (default: vi)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    sub = parser.add_subparsers(dest="command")
+
+    demo = sub.add_parser("demo", help="embedded server on 127.0.0.1 with SQLite and demo data, plus a launcher to open any role's window")
+    demo.add_argument("--data", type=Path, help="data directory (default: the user's data directory)/demo")
+
+    server = sub.add_parser("server", help="run a headless chamber server")
+    server.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: every network)")
+    server.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    server.add_argument("--data", type=Path, help="data directory: database, certificate, documents")
+    server.add_argument("--db", help="database URL, e.g. postgresql+psycopg://user@host/chamber (default: SQLite in --data)")
+    server.add_argument("--name", help="the chamber's name shown to clients (default: the machine's name)")
+    server.add_argument("--no-advertise", action="store_true", help="do not announce the server on the LAN (zeroconf)")
+    server.add_argument("--demo", action="store_true", help="fill an empty database with the demo council")
+
+    client = sub.add_parser("client", help="open the Chamber window (connect, log in, meetings)")
+    client.add_argument("--data", type=Path, help="client data directory (paired servers, offline cache)")
+
+    kiosk = sub.add_parser("kiosk", help="open the check-in kiosk window")
+    kiosk.add_argument("--data", type=Path, help="client data directory")
+    kiosk.add_argument("--camera", default="0", help="camera: a device index, a video file or a folder of frames")
+
+    discover = sub.add_parser("discover", help="list Chamber servers found on the LAN")
+    discover.add_argument("--timeout", type=float, default=3.0, help="seconds to listen (default 3)")
+
+    admin = sub.add_parser("admin", help="administration commands")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    create = admin_sub.add_parser("create-user", help="create an account (asks for the password)")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=("admin", "secretariat", "chair", "delegate", "kiosk", "guest"))
+    create.add_argument("--display-name", default="", help="name shown in the interface")
+    where = create.add_mutually_exclusive_group()
+    where.add_argument("--data", type=Path, help="the server's data directory (SQLite)")
+    where.add_argument("--db", help="database URL")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
+
+    documents = sub.add_parser("documents", help="document tools")
+    documents_sub = documents.add_subparsers(dest="documents_command", required=True)
+    check = documents_sub.add_parser(
+        "check", help="vet files as an upload would be: one line per file (ok/refused), then a JSON summary",
+        description="Vet each FILE as the server does on upload (each in its own process with time and memory limits, "
+        "in parallel up to the number of cores). Prints 'ok  <pages> pages  <file>' or 'refused: <reason>  <file>' per file, "
+        'then one line of JSON: {"checked": N, "ok": N, "refused": N, "seconds": S}. Always exits 0 once every file is checked.',
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="PDF files (DOCX/XLSX when LibreOffice is installed)")
+    check.add_argument("--timeout", type=float, default=30.0, help="seconds allowed per file (default 30)")
+    check.add_argument("--memory", type=int, default=1024, help="memory allowed per file, in MB (default 1024)")
+    check.add_argument("--jobs", type=int, default=None, help="files checked at once (default: the number of cores)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from app import i18n
+
+    i18n.set_language(args.lang or os.environ.get("CHAMBER_LANG") or "vi")
+    from app import cli
+
+    command = args.command or "demo"
+    try:
+        if command == "server":
+            settings = ServerSettings(host=args.host, port=args.port, db_url=args.db, name=args.name or "", advertise=not args.no_advertise)
+            if args.data:
+                settings = settings.with_(data_dir=args.data)
+            return cli.run_server(settings.with_config_file(), demo=args.demo)
+        if command == "discover":
+            return cli.discover_servers(args.timeout)
+        if command == "documents":
+            return cli.check_documents(args.files, timeout_s=args.timeout, memory_mb=args.memory, jobs=args.jobs)
+        if command == "admin":
+            return cli.create_user(
+                username=args.username, role=args.role, data_dir=args.data, db_url=args.db, password_stdin=args.password_stdin, display_name=args.display_name
+            )
+        from ui.application import run_client, run_demo, run_kiosk
+
+        if command == "client":
+            return run_client(data_dir=args.data or default_data_dir() / "client", language=args.lang)
+        if command == "kiosk":
+            return run_kiosk(data_dir=args.data or default_data_dir() / "kiosk", camera=args.camera, language=args.lang)
+        return run_demo(data_dir=getattr(args, "data", None) or default_data_dir() / "demo", language=args.lang)
+    except ChamberError as err:
+        return cli.report(err)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Screens: launcher, connect/pair/login, the main window and its meeting views, the kiosk."""

@@ -1,0 +1,1 @@
+"""First contact with a server: find it (LAN or address), pair this device once, log in."""

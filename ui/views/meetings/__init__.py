@@ -1,0 +1,1 @@
+"""The meeting views of the main window: list, detail/editor, agenda."""

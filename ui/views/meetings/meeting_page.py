@@ -1,0 +1,287 @@
+"""MeetingPage: the right side of the main window, one meeting with its agenda.
+
+Editors get the form and the agenda editor, everyone else the summary and the agenda to read.
+Editors also get a second tab, the meeting's invitations (ui/views/invitations/board.py), and a
+third, its documents (ui/views/documents/); everyone else finds the documents in a card below the agenda.
+Change events refresh what is shown without touching what the user is typing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QScrollArea, QSizePolicy, QStackedWidget, QWidget
+
+from app.errors import NotFoundError
+from app.i18n import _
+from ui import format as fmt
+from ui.bridge import ChangeBatch
+from ui.language import Translatable
+from ui.views.documents import DocumentsPanel
+from ui.views.invitations.board import InvitationBoard
+from ui.views.invitations.parts import SectionTabs
+from ui.views.meetings.agenda_editor import AgendaEditor
+from ui.views.meetings.meeting_form import MeetingForm
+from ui.views.meetings.meeting_summary import MeetingSummary
+from ui.widgets.common import StatusPill, card, hbox, icon_label, label, vbox
+
+log = logging.getLogger(__name__)
+
+
+class MeetingPage(Translatable, QWidget):
+    meeting_created = Signal(str)
+    meeting_deleted = Signal(str)
+
+    def __init__(self, session, tasks, parent: QWidget | None = None) -> None:  # noqa: ANN001 - ChamberSession, TaskRunner
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self.session = session
+        self.editable = session.can_edit
+        self.meeting: dict[str, Any] | None = None
+        self.invited = 0
+
+        # Empty state: nothing selected yet.
+        self.empty = QWidget()
+        empty_layout = vbox(self.empty, spacing=10)
+        empty_layout.addStretch(1)
+        empty_icon = icon_label("calendar", "#9aa8b6", 48)
+        empty_layout.addWidget(empty_icon, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.empty_title = label("EmptyTitle")
+        self.empty_text = label("Muted", wrap=True)
+        for w in (self.empty_title, self.empty_text):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            empty_layout.addWidget(w)
+        empty_layout.addStretch(2)
+
+        # Content: header (editors), details card, agenda card.
+        self.header_title = label("PageTitle", wrap=True)
+        self.header_pill = StatusPill()
+        self.header_when = label("Muted")
+        self.form = MeetingForm(session) if self.editable else None
+        self.summary = None if self.editable else MeetingSummary(session)
+        self.agenda = AgendaEditor(session)
+        self.agenda_hint = label("Muted", wrap=True)
+        # Editors: "Meeting | Invitations | Documents" tabs under the header.
+        self.tabs = SectionTabs(("meeting", "invitations", "documents")) if self.editable else None
+        self.board = InvitationBoard(session, tasks) if self.editable else None
+        self.documents = DocumentsPanel(session, tasks, with_header=not self.editable)
+        self.document_count = 0
+
+        column = QWidget()
+        column.setObjectName("Page")
+        col = vbox(column, margins=(24, 18, 24, 18), spacing=14)
+        if self.editable:
+            head = vbox(spacing=6)
+            head.addWidget(self.header_title)
+            when_row = hbox(spacing=10)
+            when_row.addWidget(self.header_pill)
+            when_row.addWidget(self.header_when, 1)
+            when_row.addWidget(self.form.actions)
+            head.addLayout(when_row)
+            # The board's buttons sit on the tabs' line, as the form's sit on the date's line.
+            tabs_row = hbox(spacing=10)
+            tabs_row.addWidget(self.tabs, 1, Qt.AlignmentFlag.AlignBottom)
+            tabs_row.addWidget(self.board.actions)
+            tabs_row.addWidget(self.documents.actions)
+            head.addLayout(tabs_row)
+            col.addLayout(head)
+        details = QWidget()
+        details_layout = vbox(details, spacing=14)
+        self.details_card = card()
+        vbox(self.details_card, margins=(20, 16, 20, 16)).addWidget(self.form or self.summary)
+        details_layout.addWidget(self.details_card)
+        self.agenda_card = card()
+        self.agenda_card.setMinimumHeight(280)
+        agenda_layout = vbox(self.agenda_card, margins=(20, 16, 20, 16))
+        agenda_layout.addWidget(self.agenda)
+        details_layout.addWidget(self.agenda_card, 1)
+        self.documents_card = None
+        if not self.editable:
+            self.documents_card = card()
+            vbox(self.documents_card, margins=(20, 16, 20, 16)).addWidget(self.documents)
+            details_layout.addWidget(self.documents_card)
+        details_layout.addWidget(self.agenda_hint)
+        self.sections = QStackedWidget()
+        self.sections.addWidget(details)
+        self.details = details
+        if self.board is not None:
+            self.sections.addWidget(self.board)
+            self.tabs.current_changed.connect(self.show_section)
+            self.board.counts_changed.connect(self._on_invited)
+            self.sections.addWidget(self.documents)
+            self.documents.count_changed.connect(self._on_documents)
+        col.addWidget(self.sections, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setWidget(column)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.scroll)
+        vbox(self).addWidget(self.stack)
+
+        if self.form is not None:
+            self.form.created.connect(self._on_created)
+            self.form.saved.connect(lambda _id: self._reload_header())
+            self.form.deleted.connect(self._on_deleted)
+            self.show_section("meeting")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.empty_title.setText(_("No meeting selected"))
+        self.empty_text.setText(
+            _("Choose a meeting on the left, or create one with “New meeting”.") if self.editable else _("Choose a meeting on the left to read its agenda.")
+        )
+        self.agenda_hint.setText(_("Save the new meeting first; then you can add its agenda."))
+        if self.tabs is not None:
+            self.tabs.set_text("meeting", _("Meeting"))
+            self._on_invited(self.invited)
+            self._on_documents(self.document_count)
+        self._reload_header()
+
+    # --- sections (editors) -------------------------------------------------------------------
+    def show_section(self, key: str) -> None:
+        """"meeting" (form and agenda), "invitations" (the tracking board) or "documents"."""
+        if self.tabs is None:
+            return
+        page = {"invitations": self.board, "documents": self.documents}.get(key, self.details)
+        self.tabs.set_current(key)
+        # Only the shown section counts for the page's height; the others may be any size.
+        for widget in (self.details, self.board, self.documents):
+            vertical = QSizePolicy.Policy.Preferred if widget is page else QSizePolicy.Policy.Ignored
+            widget.setSizePolicy(QSizePolicy.Policy.Preferred, vertical)
+        self.sections.setCurrentWidget(page)
+        self.form.actions.setVisible(page is self.details)
+        self.board.actions.setVisible(page is self.board)
+        self.documents.actions.setVisible(page is self.documents)
+
+    @property
+    def section(self) -> str:
+        if self.tabs is None:
+            return "meeting"
+        return {self.board: "invitations", self.documents: "documents"}.get(self.sections.currentWidget(), "meeting")
+
+    def _on_invited(self, count: int) -> None:
+        self.invited = count
+        if self.tabs is not None:
+            self.tabs.set_text("invitations", _("Invitations (%(count)d)") % {"count": count} if count else _("Invitations"))
+
+    def _on_documents(self, count: int) -> None:
+        self.document_count = count
+        if self.tabs is not None:
+            self.tabs.set_text("documents", _("Documents (%(count)d)") % {"count": count} if count else _("Documents"))
+
+    # --- what is shown ------------------------------------------------------------------------
+    def show_meeting(self, meeting_id: str | None) -> None:
+        if meeting_id is None:
+            self.meeting = None
+            self.stack.setCurrentWidget(self.empty)
+            self.agenda.set_meeting(None)
+            self.documents.set_meeting(None)
+            if self.board is not None:
+                self.board.set_meeting(None)
+            return
+        try:
+            self.meeting = self.session.get_meeting(meeting_id)
+        except NotFoundError:
+            self.show_meeting(None)
+            return
+        if self.form is not None:
+            self.form.load(self.meeting)
+        else:
+            self.summary.show_meeting(self.meeting)
+        self.agenda_card.setVisible(True)
+        self.agenda_hint.setVisible(False)
+        self.agenda.set_meeting(self.meeting)
+        self._fit_agenda()
+        self.documents.set_meeting(meeting_id)
+        if self.board is not None:
+            self.tabs.setVisible(True)
+            self.board.set_meeting(meeting_id)
+            self.show_section(self.section)  # the secretariat going through meetings keeps its tab
+        self._reload_header()
+        self.stack.setCurrentWidget(self.scroll)
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def form_is_new(self) -> bool:
+        return self.form is not None and self.form.creating and self.stack.currentWidget() is self.scroll
+
+    def show_new(self) -> None:
+        if self.form is None:
+            return
+        self.meeting = None
+        self.form.new()
+        self.agenda.set_meeting(None)
+        if self.board is not None:
+            self.show_section("meeting")
+            self.tabs.setVisible(False)  # nobody can be invited before the meeting exists
+            self.board.set_meeting(None)
+        self.documents.set_meeting(None)
+        self.agenda_card.setVisible(False)
+        self.agenda_hint.setVisible(True)
+        self._reload_header()
+        self.stack.setCurrentWidget(self.scroll)
+
+    def _reload_header(self) -> None:
+        if self.meeting is not None:
+            try:
+                self.meeting = self.session.get_meeting(self.meeting["id"])
+            except NotFoundError:
+                return
+            self.header_title.setText(self.meeting.get("title", ""))
+            self.header_pill.set_status(self.meeting.get("status", "draft"))
+            self.header_pill.setVisible(True)
+            self.header_when.setText(fmt.when(self.meeting))
+            self.header_when.setVisible(True)
+        else:
+            self.header_title.setText(_("New meeting"))
+            self.header_pill.setVisible(False)
+            self.header_when.setVisible(False)
+
+    def _on_created(self, meeting_id: str) -> None:
+        self.show_meeting(meeting_id)
+        self.meeting_created.emit(meeting_id)
+
+    def _on_deleted(self, meeting_id: str) -> None:
+        self.show_meeting(None)
+        self.meeting_deleted.emit(meeting_id)
+
+    # --- live updates -------------------------------------------------------------------------
+    def apply_changes(self, batch: ChangeBatch) -> None:
+        if self.meeting is None:
+            return
+        meeting_id = self.meeting["id"]
+        if self.board is not None:
+            self.board.apply_changes(batch)
+        self.documents.apply_changes(batch)
+        if batch.touches("meeting", meeting_id, ignore_origin=self.form):
+            try:
+                fresh = self.session.get_meeting(meeting_id)
+            except NotFoundError:
+                if self.form is not None and self.form.is_dirty():
+                    self.form.remote_deleted()
+                else:
+                    self.show_meeting(None)
+                    self.meeting_deleted.emit(meeting_id)
+                return
+            self.meeting = fresh
+            if self.form is not None:
+                self.form.remote_changed(fresh)
+            else:
+                self.summary.show_meeting(fresh)
+            self.agenda.meeting = fresh
+            self._reload_header()
+            self.agenda.refresh()  # the total compares with the meeting's times
+        elif batch.touches("agenda", meeting_id, ignore_origin=self.agenda):
+            self.agenda.refresh()
+        self._fit_agenda()
+
+    def _fit_agenda(self) -> None:
+        """Readers: the whole agenda shows, the documents card below it (the page scrolls)."""
+        if self.editable:
+            return
+        row = max(self.agenda.tree.sizeHintForRow(0), 29)
+        self.agenda_card.setMinimumHeight(min(max(280, 110 + row * len(self.agenda.items)), 900))

@@ -1,0 +1,1 @@
+"""Small reusable parts shared by the screens: badges, pills, banners, spinner, icons."""
