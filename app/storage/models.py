@@ -299,3 +299,35 @@ class InvitationTemplate(Base):
     language: Mapped[str] = mapped_column(String(5))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+
+
+class Annotation(Base):
+    """A reader's mark on one document version: highlight, underline, ink, sticky note or bookmark.
+
+    Coordinates are PDF points on the unrotated page (PyMuPDF's page space). The id is made by the
+    client, so an annotation made offline keeps it. `author_account_id` decides who may change it
+    (one account on several devices); `author_id` is the person, for sharing. When the document gets
+    a new version the annotation moves to it (`placement` says how it was found again)."""
+
+    __tablename__ = "annotations"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    meeting_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # highlight | underline | ink | note | bookmark
+    page: Mapped[int] = mapped_column(Integer, default=0)
+    rects: Mapped[list] = mapped_column(JSON, default=list)
+    ink: Mapped[list] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    colour: Mapped[str] = mapped_column(String(7), default="#FFE135")
+    author_id: Mapped[str | None] = mapped_column(String(36))
+    author_account_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    visibility: Mapped[str] = mapped_column(String(10), default="private")  # private | people | meeting
+    shared_with: Mapped[list] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    placement: Mapped[str] = mapped_column(String(10), default="placed")  # placed | moved | unplaced
+    conflict_of: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
