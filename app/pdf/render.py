@@ -21,6 +21,7 @@ import heapq
 import itertools
 import logging
 import math
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -159,13 +160,20 @@ class PageRenderer:
     """One PDF opened once. PyMuPDF objects are not thread-safe: every use of `document` goes
     through `lock` (the worker thread renders and extracts text, the GUI thread asks for sizes)."""
 
-    def __init__(self, path: Path | str, *, cache: PageCache | None = None) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise DocumentNotFoundOnDiskError()
+    def __init__(self, path: Path | str | Any, *, cache: PageCache | None = None) -> None:
         self.lock = threading.RLock()
+        if isinstance(path, (str, os.PathLike)):
+            self.path = Path(path)
+            if not self.path.is_file():
+                raise DocumentNotFoundOnDiskError()
+            source: dict[str, Any] = {"filename": self.path}
+        else:
+            # A source that unseals itself (a confidential document's protected copy): the plain
+            # bytes stay in memory, never on disk.
+            self.path = Path(getattr(path, "path", "document.pdf"))
+            source = {"stream": path.read_bytes(), "filetype": "pdf"}
         try:
-            self.document = pymupdf.open(self.path)
+            self.document = pymupdf.open(**source)
         except (pymupdf.FileDataError, RuntimeError, ValueError) as exc:
             log.info("cannot open %s: %s", self.path, exc)
             raise DamagedPdfError() from exc

@@ -3,12 +3,14 @@
 server (files are too big for the outbox), both with a progress callback(fraction).
 
 Files already here open without the network. A progress callback may raise (a Cancel button) to
-stop a transfer; nothing half-written is left behind.
+stop a transfer; nothing half-written is left behind. Confidential documents are kept sealed
+(app/sync/vault.py) and `prune()` removes every copy the user may no longer read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import mimetypes
 import os
 import threading
@@ -24,8 +26,11 @@ from app.net.client import ApiClient
 from app.pdf.errors import DocumentNotFoundOnDiskError, DocumentTooLargeError, EmptyFileError, mb_text
 from app.pdf.vet import MAX_FILE_BYTES
 from app.sync.cache import LocalCache
+from app.sync.vault import SealedFile, Vault
 
+log = logging.getLogger(__name__)
 Progress = Callable[[float], None]
+LocalFile = Path | SealedFile
 CHUNK = 256 * 1024
 # Generous read time for an upload: the server vets (and may convert) the file before it answers.
 UPLOAD_TIMEOUT = httpx.Timeout(15.0, read=300.0)
@@ -72,25 +77,64 @@ class _CountingReader:
 
 
 class DocumentFiles:
-    def __init__(self, api: ApiClient, cache: LocalCache, directory: Path) -> None:
+    def __init__(self, api: ApiClient, cache: LocalCache, directory: Path, vault: Vault) -> None:
         self.api = api
         self.cache = cache
         self.directory = Path(directory)
+        self.vault = vault
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self._prune_lock = threading.Lock()
 
     def path_for(self, content_hash: str) -> Path:
         return self.directory / content_hash[:2] / f"{content_hash}.pdf"
 
-    def local_file(self, document: dict[str, Any]) -> Path | None:
+    def sealed_path_for(self, content_hash: str) -> Path:
+        return self.directory / content_hash[:2] / f"{content_hash}.sealed"
+
+    def local_file(self, document: dict[str, Any]) -> LocalFile | None:
+        """The copy on this device: a plain PDF path, or for a confidential document a SealedFile."""
+        if document.get("confidential"):
+            sealed = self.sealed_path_for(document["content_hash"])
+            return SealedFile(self.vault, sealed) if sealed.exists() else None
         path = self.path_for(document["content_hash"])
         return path if path.exists() else None
+
+    def prune(self) -> list[Path]:
+        """Remove every copy no document in the cache still needs: a document deleted, or no longer
+        shared with this user (access withdrawn), or now confidential (its plain copy goes)."""
+        plain_needed, sealed_needed = set(), set()
+        for document in self.cache.list_documents():
+            (sealed_needed if document.get("confidential") else plain_needed).add(document["content_hash"])
+        removed = []
+        with self._prune_lock:
+            if not self.directory.exists():
+                return removed
+            for path in self.directory.glob("*/*"):
+                digest, suffix = path.stem, path.suffix
+                if suffix == ".part":
+                    continue  # a transfer in progress cleans up after itself
+                keep = (suffix == ".pdf" and digest in plain_needed) or (suffix == ".sealed" and digest in sealed_needed)
+                if keep or self._lock(digest).locked():
+                    continue
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        if removed:
+            log.info("removed %d cached document file(s) no longer readable here", len(removed))
+        return removed
+
+    def forget_sealed(self) -> None:
+        """At logout: the key goes, and with it every sealed copy."""
+        self.vault.forget()
+        if self.directory.exists():
+            for path in self.directory.glob("*/*.sealed"):
+                path.unlink(missing_ok=True)
 
     def _lock(self, content_hash: str) -> threading.Lock:
         with self._locks_guard:
             return self._locks.setdefault(content_hash, threading.Lock())
 
-    def download(self, document: dict[str, Any], progress: Progress | None = None) -> Path:
+    def download(self, document: dict[str, Any], progress: Progress | None = None) -> LocalFile:
         """The document's file, downloaded unless these bytes are here already (by hash)."""
         digest_wanted = document["content_hash"]
         with self._lock(digest_wanted):  # two views asking for the same file download it once
@@ -99,6 +143,7 @@ class DocumentFiles:
                 if progress is not None:
                     progress(1.0)
                 return existing
+            confidential = bool(document.get("confidential"))
             target = self.path_for(digest_wanted)
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f"{target.name}.{uuid.uuid4().hex}.part")
@@ -118,14 +163,17 @@ class DocumentFiles:
                         os.fsync(fh.fileno())
                 if digest.hexdigest() != digest_wanted:
                     raise DownloadCorruptedError()
-                os.replace(tmp, target)
+                if confidential:
+                    self.vault.seal(tmp, self.sealed_path_for(digest_wanted))
+                else:
+                    os.replace(tmp, target)
             finally:
                 tmp.unlink(missing_ok=True)
             if progress is not None:
                 progress(1.0)
-            return target
+            return self.local_file(document) or target
 
-    def download_all(self, documents: list[dict[str, Any]], progress: Progress | None = None) -> list[Path]:
+    def download_all(self, documents: list[dict[str, Any]], progress: Progress | None = None) -> list[LocalFile]:
         """Several documents in turn; one progress over all their bytes."""
         total = sum(max(d.get("size_bytes") or 0, 1) for d in documents) or 1
         done, paths = 0, []
@@ -170,7 +218,12 @@ class DocumentFiles:
                 response.read()
                 document = response.json()
         if document.get("content_hash") == reader.digest.hexdigest() and self.local_file(document) is None:
-            self._keep_copy(file, document["content_hash"])  # the uploader reads it offline at once
+            # The uploader reads it offline at once.
+            if document.get("confidential"):
+                with self._lock(document["content_hash"]):
+                    self.vault.seal(file, self.sealed_path_for(document["content_hash"]))
+            else:
+                self._keep_copy(file, document["content_hash"])
         return document
 
     def _keep_copy(self, source: Path, content_hash: str) -> None:

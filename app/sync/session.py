@@ -25,6 +25,7 @@ from app.sync.cache import LocalCache
 from app.sync.documents import DocumentFiles
 from app.sync.engine import ConnectionState, SyncEngine
 from app.sync.profile import PairedServer, Profile
+from app.sync.vault import SealedFile, Vault
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,10 @@ class ChamberSession:
         self.api = ApiClient(server.url, pinned_pem=server.pem, token=token)
         self.cache = LocalCache(profile.cache_path(server.server_id, username))
         self.engine = SyncEngine(self.api, self.cache, self.bus, server_id=server.server_id)
-        self.files = DocumentFiles(self.api, self.cache, self.cache.path.with_suffix("") / "documents")
+        self.files = DocumentFiles(self.api, self.cache, self.cache.path.with_suffix("") / "documents",
+                                   Vault(profile.directory / "keys" / server.server_id / f"{username}.key"))
+        # Access withdrawn, a document deleted or made confidential: its copies go from this device.
+        self._stop_pruning = self.bus.subscribe(self._prune_files)
 
     # --- opening and closing ------------------------------------------------------------------
     @classmethod
@@ -85,6 +89,7 @@ class ChamberSession:
         return self
 
     def close(self) -> None:
+        self._stop_pruning()
         self.engine.stop()
         self.api.close()
         self.cache.close()
@@ -97,6 +102,7 @@ class ChamberSession:
             log.info("logout: token not revoked on the server: %s", err)
         self.profile.clear_token(self.server.server_id)
         self.close()
+        self.files.forget_sealed()  # confidential copies are not readable without a login
 
     # --- who and how --------------------------------------------------------------------------
     @property
@@ -122,6 +128,13 @@ class ChamberSession:
     def _require_editor(self) -> None:
         if not self.can_edit:
             raise PermissionDeniedError()
+
+    def _prune_files(self, change: Change) -> None:
+        if change.kind in ("document", "meeting", "all"):
+            try:
+                self.files.prune()
+            except Exception:  # noqa: BLE001 - housekeeping must never break the sync
+                log.exception("could not remove cached document files")
 
     def _changed(self, kind: str, *ids: str, origin: Any = None) -> None:
         self.bus.publish(Change(kind, tuple(ids), origin=origin))
@@ -370,20 +383,21 @@ class ChamberSession:
             raise DocumentNotInCacheError()
         return document
 
-    def document_file(self, document: dict[str, Any] | str) -> Path | None:
-        """The local file of a document (by content hash), or None if it is not downloaded. No network."""
+    def document_file(self, document: dict[str, Any] | str) -> Path | SealedFile | None:
+        """The local copy of a document (by content hash), or None if it is not downloaded. No network.
+        A confidential document's copy is a SealedFile: open it with `read_bytes()`, as the reader does."""
         if isinstance(document, str):
             document = self.cache.get_document(document)
             if document is None:
                 return None
         return self.files.local_file(document)
 
-    def download_document(self, document_id: str, progress: Callable[[float], None] | None = None) -> Path:
+    def download_document(self, document_id: str, progress: Callable[[float], None] | None = None) -> Path | SealedFile:
         """Network (unless already here): the file, verified against its SHA-256. Run off the GUI thread."""
         document = self.cache.get_document(document_id) or self.api.request("GET", f"/documents/{document_id}")
         return self.files.download(document, progress)
 
-    def predownload(self, meeting_id: str, progress: Callable[[float], None] | None = None) -> list[Path]:
+    def predownload(self, meeting_id: str, progress: Callable[[float], None] | None = None) -> list[Path | SealedFile]:
         """Network: every document of a meeting, so it can be read offline; progress over all bytes."""
         return self.files.download_all(self.list_documents(meeting_id), progress)
 

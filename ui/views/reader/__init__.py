@@ -24,7 +24,7 @@ def open_reader(path: Path | str, title: str, parent: QWidget | None = None, *, 
 
     from ui.views.reader.reader_window import ReaderWindow
 
-    window = ReaderWindow(Path(path), title=title, tasks=tasks, parent=parent)
+    window = ReaderWindow(Path(path) if isinstance(path, str) else path, title=title, tasks=tasks, parent=parent)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     window.show()
     window.raise_()

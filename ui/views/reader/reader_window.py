@@ -50,7 +50,7 @@ class ReaderWindow(Translatable, QMainWindow):
         super().__init__(parent)
         install_language_support()
         self.setObjectName("ReaderWindow")
-        self.path = Path(path)
+        self.path = Path(path) if isinstance(path, str) else path  # a Path, or a confidential SealedFile
         self.title = title
         self.tasks = tasks or TaskRunner(self)
         self.document: ReaderDocument | None = None
