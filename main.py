@@ -53,6 +53,22 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--data", type=Path, help="the server's data directory (SQLite)")
     where.add_argument("--db", help="database URL")
     create.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
+    backup = admin_sub.add_parser(
+        "backup", help="write a consistent backup (database, documents, server identity) to FILE while the server runs",
+        description="Write one tar FILE with every table (read in one transaction, so the server may keep running), the "
+        "document store and the server's identity (TLS certificate and key, server.toml, keys/). Keep it as safe as the server: "
+        "it holds the private key and confidential documents. Prints progress, then one line of JSON.",
+    )
+    backup.add_argument("file", type=Path, metavar="FILE")
+    restore = admin_sub.add_parser(
+        "restore", help="restore FILE into a new, empty data directory or database",
+        description="Restore a backup into an empty database (SQLite in --data, or --db; a SQLite backup restores into "
+        "PostgreSQL and back) and an empty data directory. Every file is checked against its hash; nothing is overwritten.",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE")
+    for command_parser in (backup, restore):
+        command_parser.add_argument("--data", type=Path, help="the server's data directory: documents, certificate (default: the user's data directory)")
+        command_parser.add_argument("--db", help="database URL (default: SQLite in the data directory)")
 
     documents = sub.add_parser("documents", help="document tools")
     documents_sub = documents.add_subparsers(dest="documents_command", required=True)
@@ -89,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
             return cli.discover_servers(args.timeout)
         if command == "documents":
             return cli.check_documents(args.files, timeout_s=args.timeout, memory_mb=args.memory, jobs=args.jobs)
+        if command == "admin" and args.admin_command in ("backup", "restore"):
+            run = cli.backup if args.admin_command == "backup" else cli.restore
+            return run(args.file, data_dir=args.data, db_url=args.db)
         if command == "admin":
             return cli.create_user(
                 username=args.username, role=args.role, data_dir=args.data, db_url=args.db, password_stdin=args.password_stdin, display_name=args.display_name

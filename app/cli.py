@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Callable
 
 from app.config import ServerSettings
 from app.domain.roles import Actor
@@ -105,6 +106,53 @@ def check_documents(files: list[Path], *, timeout_s: float = 30.0, memory_mb: in
             else:
                 print(f"refused: {result.error().user_message()}  {path}", flush=True)
     print(dump({"checked": len(files), "ok": ok, "refused": len(files) - ok, "seconds": round(time.monotonic() - started, 2)}), flush=True)
+    return 0
+
+
+def _progress_printer() -> Callable[[str, float], None]:
+    """Progress on stderr, one line per stage and tenth, so a log stays short and a person sees it move."""
+    shown: dict[str, int] = {}
+    stages = {"database": N_("database"), "files": N_("files")}
+
+    def show(stage: str, fraction: float) -> None:
+        step = int(fraction * 10)
+        if shown.get(stage) != step:
+            shown[stage] = step
+            print(_("%(stage)s: %(percent)s%%") % {"stage": _(stages.get(stage, stage)), "percent": step * 10}, file=sys.stderr, flush=True)
+
+    return show
+
+
+def backup(file: Path, *, data_dir: Path | None, db_url: str | None) -> int:
+    """`admin backup FILE`: the last line is JSON (file, rows, tables, files, bytes, seconds, revision)."""
+    from app import backup as backups
+
+    data_dir = data_dir or ServerSettings().data_dir
+    if db_url is None and not (data_dir / "chamber.db").is_file():
+        raise backups.BackupError(reason=N_("there is no chamber database in this data folder"))
+    db = Database(db_url or sqlite_url(data_dir / "chamber.db"))
+    try:
+        summary = backups.backup(db, data_dir, file, progress=_progress_printer())
+    finally:
+        db.dispose()
+    print(_("Backup written to %(file)s.") % {"file": summary.path})
+    print(dump(summary.as_dict()))
+    return 0
+
+
+def restore(file: Path, *, data_dir: Path | None, db_url: str | None) -> int:
+    """`admin restore FILE` into an empty data directory / database; the last line is JSON."""
+    from app import backup as backups
+
+    data_dir = data_dir or ServerSettings().data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(db_url or sqlite_url(data_dir / "chamber.db"))
+    try:
+        result = backups.restore(db, data_dir, file, progress=_progress_printer())
+    finally:
+        db.dispose()
+    print(_("Restored %(rows)s rows and %(files)s files into %(folder)s.") % {**result, "folder": data_dir})
+    print(dump(result))
     return 0
 
 
