@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -57,6 +58,10 @@ class Body(Base):
     kind: Mapped[str] = mapped_column(String(40), default="council")
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("bodies.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # How many members must be present for a meeting of this body to decide (app/domain/attendance.py):
+    # more_than_half | two_thirds | at_least (quorum_count members).
+    quorum_rule: Mapped[str] = mapped_column(String(20), default="more_than_half", server_default="more_than_half")
+    quorum_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Person(Base):
@@ -331,3 +336,45 @@ class Annotation(Base):
     conflict_of: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AttendanceEvent(Base):
+    """One fact of attendance, never changed afterwards: a person checked in to or out of a meeting,
+    or was excused from it (or the excuse was taken back).
+
+    The id is made by the device that saw it, so a kiosk that lost the network sends the same event
+    later and it is applied once. `at` is when it happened on that device, `recorded_at` when the
+    server stored it. A substitute checks in as themselves with `substitute_for` naming the member
+    they stand in for."""
+
+    __tablename__ = "attendance_events"
+    __table_args__ = (Index("ix_attendance_events_meeting_at", "meeting_id", "at"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # check_in | check_out | excused | unexcused
+    method: Mapped[str] = mapped_column(String(10), default="manual")  # face | manual
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    device: Mapped[str] = mapped_column(String(200), default="")
+    account_id: Mapped[str | None] = mapped_column(String(36))
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    distance: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    substitute_for: Mapped[str | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+
+
+class FaceConsent(Base):
+    """A person's consent to keep their face data for check-in: who recorded it, when, and which
+    version of the consent text they agreed to; `withdrawn_at` once they take it back. Without a
+    consent that is not withdrawn there is no face data, only manual check-in."""
+
+    __tablename__ = "face_consents"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    text_version: Mapped[str] = mapped_column(String(40))
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    given_by: Mapped[str | None] = mapped_column(String(36))
+    given_by_name: Mapped[str] = mapped_column(String(200), default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by: Mapped[str | None] = mapped_column(String(36))
