@@ -11,6 +11,7 @@ from app import API_VERSION, __version__
 from app.server import errors
 from app.server.broadcaster import Broadcaster
 from app.server.context import ServerContext
+from app.server.ratelimit import FailureLimiter
 from app.server.routes import auth, directory, documents, events, health, invitations, meetings
 
 PREFIX = f"/api/v{API_VERSION}"
@@ -32,6 +33,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     app.state.ctx = ctx
     app.state.broadcaster = broadcaster
     app.state.token_touched = {}
+    app.state.login_failures = FailureLimiter()
     errors.install(app)
     for module in (health, auth, meetings, directory, invitations, documents, events):
         app.include_router(module.router, prefix=PREFIX)

@@ -24,16 +24,17 @@ from app.errors import (
     SessionExpiredError,
     TooManyAttemptsError,
 )
+from app.domain.passwords import check_new_password
 from app.i18n import N_
 from app.services.audit import audit
 from app.storage.db import KEEP_ON_REFUSAL
 from app.storage.models import Account, DeviceToken, utcnow
 
-TOKEN_LIFETIME = timedelta(days=30)
+TOKEN_LIFETIME = timedelta(days=30)  # absolute: log in again after a month whatever happens
+TOKEN_IDLE = timedelta(days=14)  # a device unused for two weeks (a lost tablet in a drawer) is signed out
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(seconds=60)
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-MIN_PASSWORD = 8
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verifying against this keeps a wrong user name as slow as a wrong password.
@@ -42,10 +43,6 @@ _DUMMY_HASH = _hasher.hash("chamber-no-such-user")
 
 class InvalidUsernameError(InvalidInputError):
     message = N_("A user name has 2 to 64 characters: lower-case letters, digits, '.', '_' or '-'.")
-
-
-class WeakPasswordError(InvalidInputError):
-    message = N_("The password must have at least %(min)s characters.")
 
 
 class UsernameTakenError(ConflictError):
@@ -96,8 +93,7 @@ def create_account(
         raise InvalidUsernameError()
     if role not in {r.value for r in Role}:
         raise InvalidRoleError(role=str(role)[:40])
-    if len(password or "") < MIN_PASSWORD:
-        raise WeakPasswordError(min=MIN_PASSWORD)
+    check_new_password(password, username=username)
     if session.scalar(select(Account).where(Account.username == username)):
         raise UsernameTakenError(username=username)
     account = Account(
@@ -176,7 +172,9 @@ def authenticate(session: Session, token: str) -> Actor:
     if row is None:
         raise SessionExpiredError()
     device, account = row
-    if device.revoked_at is not None or account.disabled or _aware(device.expires_at) <= utcnow():
+    now = utcnow()
+    idle_since = _aware(device.last_used_at or device.created_at)
+    if device.revoked_at is not None or account.disabled or _aware(device.expires_at) <= now or (idle_since and idle_since + TOKEN_IDLE <= now):
         raise SessionExpiredError()
     return Actor(account.id, account.username, Role(account.role), account.person_id, device.id)
 

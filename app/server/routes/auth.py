@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Depends, Request, Response
 
 from app.domain.roles import ALL_ROLES, Actor, Role
+from app.errors import AuthenticationError, TooManyAttemptsError
 from app.net.schemas import LoginRequest
 from app.server.deps import require
 from app.services import accounts
@@ -15,8 +16,15 @@ any_role = require(*ALL_ROLES)
 def login(body: LoginRequest, request: Request) -> dict:
     ctx = request.app.state.ctx
     device = body.device_name or request.headers.get("user-agent", "")[:200]
-    with ctx.db.write() as session:
-        return accounts.login(session, username=body.username, password=body.password, device_name=device)
+    limiter = request.app.state.login_failures
+    address = request.client.host if request.client else ""
+    limiter.check(address)
+    try:
+        with ctx.db.write() as session:
+            return accounts.login(session, username=body.username, password=body.password, device_name=device)
+    except (AuthenticationError, TooManyAttemptsError):
+        limiter.failed(address)
+        raise
 
 
 @router.post("/auth/logout", status_code=204)

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from app.domain.roles import Actor, Role
 from app.errors import AuthenticationError, PermissionDeniedError, SessionExpiredError, TooManyAttemptsError
+from app.domain import passwords
 from app.services import accounts
 from app.services.audit import list_audit
 from app.storage.db import Database
@@ -157,6 +158,25 @@ def test_authenticate_refuses_token_when_expired(db: Database, account: dict) ->
         authenticate(db, result["token"])
 
 
+def test_authenticate_refuses_token_when_unused_for_too_long(db: Database, account: dict) -> None:
+    result = login(db)
+    idle = utcnow() - accounts.TOKEN_IDLE - timedelta(seconds=1)
+    with db.write() as session:
+        session.execute(update(DeviceToken).where(DeviceToken.id == result["token_id"]).values(last_used_at=idle + timedelta(seconds=5)))
+    assert authenticate(db, result["token"]).account_id == account["id"]  # used just inside the limit
+    with db.write() as session:
+        session.execute(update(DeviceToken).where(DeviceToken.id == result["token_id"]).values(last_used_at=idle))
+    with pytest.raises(SessionExpiredError):
+        authenticate(db, result["token"])
+
+
+def test_a_long_passphrase_with_diacritics_is_accepted(db: Database) -> None:
+    phrase = "Hội đồng họp thứ Hai lúc 8 giờ"
+    with db.write() as session:
+        accounts.create_account(session, Actor.system(), username="chutoa", password=phrase, role="chair")
+    assert login(db, username="chutoa", password=phrase)["account"]["username"] == "chutoa"
+
+
 def test_authenticate_refuses_token_when_account_is_disabled(db: Database, account: dict) -> None:
     result = login(db)
     with db.write() as session:
@@ -196,7 +216,11 @@ def test_list_devices_marks_current_and_revoked(db: Database, account: dict) -> 
     ("fields", "error"),
     [
         ({"username": "A", "password": PASSWORD, "role": "delegate"}, accounts.InvalidUsernameError),
-        ({"username": "ok.name", "password": "short", "role": "delegate"}, accounts.WeakPasswordError),
+        ({"username": "ok.name", "password": "short", "role": "delegate"}, passwords.PasswordTooShortError),
+        ({"username": "ok.name", "password": "Password1!", "role": "delegate"}, passwords.CommonPasswordError),
+        ({"username": "ok.name", "password": "matkhau123", "role": "delegate"}, passwords.CommonPasswordError),
+        ({"username": "ok.name", "password": "OK.Name ", "role": "delegate"}, passwords.PasswordIsUsernameError),
+        ({"username": "ok.name", "password": "x" * 1025, "role": "delegate"}, passwords.PasswordTooLongError),
         ({"username": "ok.name", "password": PASSWORD, "role": "superuser"}, accounts.InvalidRoleError),
         ({"username": "thuky", "password": PASSWORD, "role": "delegate"}, accounts.UsernameTakenError),
     ],
