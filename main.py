@@ -1,4 +1,4 @@
-"""Chamber's entry point: `python main.py [demo|server|client|kiosk|discover|admin|documents] ...`.
+"""Chamber's entry point: `python main.py [demo|server|client|kiosk|discover|admin|documents|faces] ...`.
 
 It parses the command line and starts the chosen part; everything else lives in app/ and ui/.
 """
@@ -82,6 +82,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--timeout", type=float, default=30.0, help="seconds allowed per file (default 30)")
     check.add_argument("--memory", type=int, default=1024, help="memory allowed per file, in MB (default 1024)")
     check.add_argument("--jobs", type=int, default=None, help="files checked at once (default: the number of cores)")
+
+    faces = sub.add_parser("faces", help="face check-in tools (calibration)")
+    faces_sub = faces.add_subparsers(dest="faces_command", required=True)
+    evaluate = faces_sub.add_parser(
+        "evaluate", help="measure false accepts/rejects of face check-in on a folder of photos",
+        description="FOLDER holds one sub-folder of photos per person (folders starting with _ are skipped). The first usable "
+        "photo of each person is enrolled, the others are probed with the kiosk's own matcher and settings; every person is also "
+        "left out in turn and probed as an unenrolled visitor. Prints a table per threshold (0.40-0.60), then one line of JSON: "
+        '{"threshold": T, "far": F, "frr": R, "unsure": U, "probes": N} for the configured threshold.',
+    )
+    evaluate.add_argument("folder", type=Path, metavar="FOLDER", help="one sub-folder of photos per person")
+    evaluate.add_argument("--config", type=Path, help="a TOML file whose [faces] table holds the kiosk's settings (e.g. DATA/server.toml)")
+    evaluate.add_argument("--threshold", type=float, help="distance threshold to report in the JSON line (default: the configured one, 0.50)")
+    evaluate.add_argument("--margin", type=float, help="required lead over the second-best person (default: the configured one)")
     return parser
 
 
@@ -108,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         if command == "admin" and args.admin_command in ("backup", "restore"):
             run = cli.backup if args.admin_command == "backup" else cli.restore
             return run(args.file, data_dir=args.data, db_url=args.db)
+        if command == "faces":
+            return cli.evaluate_faces(args.folder, config=args.config, threshold=args.threshold, margin=args.margin)
         if command == "admin":
             return cli.create_user(
                 username=args.username, role=args.role, data_dir=args.data, db_url=args.db, password_stdin=args.password_stdin, display_name=args.display_name

@@ -1,4 +1,4 @@
-"""The command-line side of Chamber: server, discover, admin and documents commands (no Qt here).
+"""The command-line side of Chamber: server, discover, admin, documents and faces commands (no Qt here).
 
 `main.py` parses the arguments and calls these; the windows (client, kiosk, demo) are started by
 ui/application.py.
@@ -153,6 +153,20 @@ def restore(file: Path, *, data_dir: Path | None, db_url: str | None) -> int:
         db.dispose()
     print(_("Restored %(rows)s rows and %(files)s files into %(folder)s.") % {**result, "folder": data_dir})
     print(dump(result))
+    return 0
+
+
+def evaluate_faces(folder: Path, *, config: Path | None = None, threshold: float | None = None, margin: float | None = None) -> int:
+    """`faces evaluate`: the calibration report of app/faces/evaluate.py; its last line is JSON."""
+    from app.faces.evaluate import evaluate, print_report
+    from app.faces.settings import load_face_settings
+
+    settings = load_face_settings(config)
+    changes = {k: v for k, v in (("threshold", threshold), ("margin", margin)) if v is not None}
+    if changes:
+        settings = settings.with_(**changes)
+    print_report(evaluate(folder, settings), sys.stdout)
+    sys.stdout.flush()
     return 0
 
 

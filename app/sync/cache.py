@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS invitations (id TEXT PRIMARY KEY, meeting_id TEXT NOT
 CREATE INDEX IF NOT EXISTS ix_invitations_meeting ON invitations(meeting_id);
 CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, meeting_id TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ix_documents_meeting ON documents(meeting_id);
+CREATE TABLE IF NOT EXISTS attendance (id TEXT PRIMARY KEY, meeting_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ix_attendance_meeting ON attendance(meeting_id);
 CREATE TABLE IF NOT EXISTS outbox (
     n INTEGER PRIMARY KEY AUTOINCREMENT,
     operation_id TEXT UNIQUE NOT NULL,
@@ -54,7 +56,10 @@ class LocalCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         had_documents = self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents'").fetchone()
+        had_attendance = self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='attendance'").fetchone()
         self._db.executescript(SCHEMA)
+        if not had_attendance:  # a cache from before attendance was kept: its next snapshot brings it
+            self._db.execute("DELETE FROM meta WHERE key='server_id'")
         if not had_documents:  # a cache from before documents were kept: start again from a snapshot
             self._db.execute("DELETE FROM meta WHERE key='server_id'")
 
@@ -99,6 +104,7 @@ class LocalCache:
             self._db.execute("DELETE FROM agendas WHERE meeting_id=?", (meeting_id,))
             self._db.execute("DELETE FROM invitations WHERE meeting_id=?", (meeting_id,))
             self._db.execute("DELETE FROM documents WHERE meeting_id=?", (meeting_id,))
+            self._db.execute("DELETE FROM attendance WHERE meeting_id=?", (meeting_id,))
             self._db.execute("COMMIT")
 
     def get_agenda(self, meeting_id: str) -> list[dict[str, Any]]:
@@ -121,6 +127,9 @@ class LocalCache:
                 self._db.execute("DELETE FROM agendas")
                 self._db.execute("DELETE FROM invitations")
                 self._db.execute("DELETE FROM documents")
+                self._db.execute("DELETE FROM attendance")
+                for e in snapshot.get("attendance", []):
+                    self._db.execute("INSERT OR REPLACE INTO attendance(id, meeting_id, data) VALUES (?, ?, ?)", (e["id"], e["meeting_id"], json.dumps(e, ensure_ascii=False)))
                 for doc in snapshot.get("documents", []):
                     self._db.execute("INSERT OR REPLACE INTO documents(id, meeting_id, data) VALUES (?, ?, ?)", (doc["id"], doc["meeting_id"], json.dumps(doc, ensure_ascii=False)))
                 for inv in snapshot.get("invitations", []):
@@ -191,6 +200,23 @@ class LocalCache:
             for doc in documents:
                 self._db.execute("INSERT OR REPLACE INTO documents(id, meeting_id, data) VALUES (?, ?, ?)", (doc["id"], meeting_id, json.dumps(doc, ensure_ascii=False)))
             self._db.execute("COMMIT")
+
+    # --- attendance (the server's events; unsent ones stay in the outbox) -----------------------
+    def put_attendance_event(self, event: dict[str, Any]) -> None:
+        """Events never change, so storing one again (a replayed stream) is harmless."""
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO attendance(id, meeting_id, data) VALUES (?, ?, ?)", (event["id"], event["meeting_id"], json.dumps(event, ensure_ascii=False)))
+
+    def list_attendance_events(self, meeting_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute("SELECT data FROM attendance WHERE meeting_id=?", (meeting_id,)).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def put_body(self, body: dict[str, Any]) -> None:
+        """One body changed (its quorum rule): replace it in the directory kept in meta."""
+        with self._lock:
+            bodies = [b for b in (self.get_meta("bodies") or []) if b["id"] != body["id"]]
+            self.set_meta("bodies", sorted([*bodies, body], key=lambda b: b.get("name") or ""))
 
     # --- outbox -------------------------------------------------------------------------------
     def enqueue(self, *, method: str, path: str, body: Any, kind: str, entity_id: str | None, meeting_id: str | None, summary: str) -> str:

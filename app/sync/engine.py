@@ -246,6 +246,12 @@ class SyncEngine:
                     self.bus.publish(Change("meeting", (meeting_id,), seq=ev["seq"]))
                 except NotFoundError:
                     pass
+        elif kind == "attendance":
+            if ev.get("data"):  # entity_id is the meeting; the data is the event, stored by its own id
+                self.cache.put_attendance_event(ev["data"])
+        elif kind == "body":
+            if ev.get("data"):
+                self.cache.put_body(ev["data"])
         elif kind == "document":
             if action == "deleted" or not ev.get("data"):
                 self.cache.remove_document(entity_id)
@@ -278,7 +284,7 @@ class SyncEngine:
         while (op := self.cache.next_pending()) is not None:
             self.cache.mark_attempt(op["operation_id"])
             try:
-                await asyncio.to_thread(self.api.request, op["method"], op["path"], json=op["body"], operation_id=op["operation_id"])
+                answer = await asyncio.to_thread(self.api.request, op["method"], op["path"], json=op["body"], operation_id=op["operation_id"])
             except (ServerUnreachableError, CertificateChangedError, SessionExpiredError):
                 if self._ws is not None:
                     await self._ws.close()
@@ -292,6 +298,10 @@ class SyncEngine:
                     self.cache.mark_failed(op["operation_id"], err.message, err.params)
                     await self._reconcile(op)
             else:
+                if op["kind"] == "attendance" and isinstance(answer, dict) and answer.get("event"):
+                    # Keep the confirmed event before the outbox forgets it, so the board never
+                    # blinks between the answer and the same event arriving on the stream.
+                    self.cache.put_attendance_event(answer["event"])
                 self.cache.mark_done(op["operation_id"])
             self.bus.publish(Change("outbox", (op["operation_id"],)))
 

@@ -21,6 +21,7 @@ from app.errors import ChamberError, NotFoundError, PermissionDeniedError
 from app.events import Change, EventBus
 from app.i18n import N_
 from app.net.client import ApiClient
+from app.sync.attendance import AttendanceCommands
 from app.sync.cache import LocalCache
 from app.sync.documents import DocumentFiles
 from app.sync.engine import ConnectionState, SyncEngine
@@ -47,7 +48,7 @@ class DocumentNotInCacheError(NotFoundError):
     message = N_("This document does not exist, was deleted, or is not shared with you.")
 
 
-class ChamberSession:
+class ChamberSession(AttendanceCommands):
     def __init__(self, profile: Profile, server: PairedServer, *, username: str, account: dict[str, Any], token: str | None, bus: EventBus | None = None) -> None:
         self.profile = profile
         self.server = server
