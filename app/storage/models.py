@@ -378,3 +378,146 @@ class FaceConsent(Base):
     given_by_name: Mapped[str] = mapped_column(String(200), default="")
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_by: Mapped[str | None] = mapped_column(String(36))
+
+
+# --- the live meeting (app/domain/live.py, app/services/live.py; migration 0006) ---------------
+from datetime import date  # noqa: E402
+
+from sqlalchemy import Date  # noqa: E402
+
+
+class LiveMeeting(Base):
+    """Where a running meeting is: its state, the current agenda item and its timer, the page
+    shown to the hall. One row per meeting that was ever opened; a restarted server reads it back."""
+
+    __tablename__ = "live_meetings"
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20), default="scheduled")
+    current_item_id: Mapped[str | None] = mapped_column(String(36))
+    item_planned: Mapped[int] = mapped_column(Integer, default=0)
+    item_elapsed: Mapped[float] = mapped_column(Float, default=0.0)
+    item_running_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    page_document_id: Mapped[str | None] = mapped_column(String(36))
+    page_number: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    quorum: Mapped[dict | None] = mapped_column(JSON)
+    # [{item_id, started_at, ended_at}] in the order items were taken up: the minutes' timeline.
+    item_log: Mapped[list] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SpeakerRequest(Base):
+    """A request to speak (or a point of order) in a meeting, and the floor when it is given."""
+
+    __tablename__ = "speaker_requests"
+    __table_args__ = (Index("ix_speaker_requests_meeting_state", "meeting_id", "state"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    agenda_item_id: Mapped[str | None] = mapped_column(String(36))
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="speak")  # speak | point_of_order
+    state: Mapped[str] = mapped_column(String(20), default="waiting")  # waiting | speaking | done | withdrawn
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    planned_seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Vote(Base):
+    """A vote on an agenda item. `eligible` is the list of person ids who may vote, fixed when the
+    vote opens; `members` the body's seats then (the base of absolute and two-thirds majorities)."""
+
+    __tablename__ = "votes"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[str | None] = mapped_column(String(36))
+    question: Mapped[str] = mapped_column(Text)
+    options: Mapped[list] = mapped_column(JSON)
+    secret: Mapped[bool] = mapped_column(Boolean, default=False)
+    rule: Mapped[str] = mapped_column(String(20), default="simple")
+    duration_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(20), default="open")  # open | closed
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    eligible: Mapped[list] = mapped_column(JSON, default=list)
+    eligible_source: Mapped[str] = mapped_column(String(20), default="members")  # attendance | members
+    members: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    created_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class VoteBallot(Base):
+    """A named ballot: who chose what. One row per voter; changing the vote updates it."""
+
+    __tablename__ = "vote_ballots"
+    __table_args__ = (UniqueConstraint("vote_id", "person_id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    vote_id: Mapped[str] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    choice: Mapped[str] = mapped_column(String(200))
+    cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    account_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class VoteParticipant(Base):
+    """Who took part in a secret vote (never how): one row per voter."""
+
+    __tablename__ = "vote_participants"
+    __table_args__ = (UniqueConstraint("vote_id", "person_id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    vote_id: Mapped[str] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    voted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SecretBallot(Base):
+    """How one anonymous ballot of a secret vote was cast: no person, no time. Only the holder of
+    the receipt (the voter's device) can change it; the server keeps the receipt's hash alone."""
+
+    __tablename__ = "secret_ballots"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    vote_id: Mapped[str] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[str] = mapped_column(String(200))
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ItemConclusion(Base):
+    """The conclusion recorded for one agenda item, optionally linked to the vote that decided it."""
+
+    __tablename__ = "item_conclusions"
+    agenda_item_id: Mapped[str] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    vote_id: Mapped[str | None] = mapped_column(ForeignKey("votes.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class FollowUpTask(Base):
+    """A follow-up task from a meeting: what, who is responsible (a person or a unit), who supports,
+    by when, with what expected result; tracked afterwards with progress and status."""
+
+    __tablename__ = "follow_up_tasks"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[str | None] = mapped_column(String(36))
+    body_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    responsible_person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    responsible_unit: Mapped[str] = mapped_column(String(300), default="")
+    supporters: Mapped[list] = mapped_column(JSON, default=list)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    expected_result: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done | cancelled
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    progress_note: Mapped[str] = mapped_column(Text, default="")
+    done_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
