@@ -389,8 +389,10 @@ def check_replace(session: Session, actor: Actor, document_id: str) -> None:
         raise NewerVersionExistsError()
 
 
-def replace_document(session: Session, actor: Actor, store: Path, document_id: str, prepared: PreparedFile) -> dict[str, Any]:
-    """A new version: a new row (version + 1, `replaces_id` = the old one); the old stays in history."""
+def replace_document(session: Session, actor: Actor, store: Path, document_id: str, prepared: PreparedFile, *, carry_plan: Any = None) -> dict[str, Any]:
+    """A new version: a new row (version + 1, `replaces_id` = the old one); the old stays in history.
+    The old version's annotations move to the new one by their text (`carry_plan`, worked out
+    beforehand by annotations.plan_carry_over, saves reading the PDFs inside this transaction)."""
     _require_editor(actor)
     old = get_document_row(session, actor, document_id)
     if not _is_current(session, old):
@@ -403,7 +405,10 @@ def replace_document(session: Session, actor: Actor, store: Path, document_id: s
     store_file(store, prepared.path, prepared.digest)
     session.add(d)
     data = _publish(session, actor, d, "created")
-    audit(session, actor, "document.replace", d.id, replaces=old.id, version=d.version, content_hash=d.content_hash)
+    from app.services.annotations import carry_over
+
+    unplaced = carry_over(session, actor, store, old, d, carry_plan)
+    audit(session, actor, "document.replace", d.id, replaces=old.id, version=d.version, content_hash=d.content_hash, unplaced_annotations=len(unplaced))
     return data
 
 

@@ -27,14 +27,16 @@ class Scope:
     # Meetings the viewer was invited to in person; grows when their invitation event passes.
     meeting_ids: set[str] = field(default_factory=set)
     role: str | None = None
+    account_id: str | None = None
 
 
 def scope_for(session: Session, actor: Actor) -> Scope:
     bodies = visible_body_ids(session, actor)
     editors = actor.role in EDITORS
     if bodies is None:
-        return Scope(all_meetings=True, person_id=actor.person_id, sees_invitations=editors, role=actor.role)
-    return Scope(all_meetings=False, body_ids=frozenset(bodies), person_id=actor.person_id, meeting_ids=invited_meeting_ids(session, actor), role=actor.role)
+        return Scope(all_meetings=True, person_id=actor.person_id, sees_invitations=editors, role=actor.role, account_id=actor.account_id)
+    return Scope(all_meetings=False, body_ids=frozenset(bodies), person_id=actor.person_id, meeting_ids=invited_meeting_ids(session, actor), role=actor.role,
+                 account_id=actor.account_id)
 
 
 def visible_event(scope: Scope, event: dict[str, Any]) -> dict[str, Any] | None:
@@ -58,6 +60,8 @@ def visible_event(scope: Scope, event: dict[str, Any]) -> dict[str, Any] | None:
         return {**event, "data": None} if event.get("body_id") in scope.body_ids else None
     if event["kind"] == "document":
         return _document_event(scope, event)
+    if event["kind"] == "annotation":
+        return _annotation_event(scope, event)
     if scope.all_meetings:
         return event
     if event["kind"] not in ("meeting", "agenda") or (event.get("body_id") not in scope.body_ids and event.get("meeting_id") not in scope.meeting_ids):
@@ -85,3 +89,27 @@ def _document_event(scope: Scope, event: dict[str, Any]) -> dict[str, Any] | Non
     if data is None or may_read(scope.role, scope.person_id, data):
         return event
     return {**event, "action": "deleted", "data": None}
+
+
+def _annotation_event(scope: Scope, event: dict[str, Any]) -> dict[str, Any] | None:
+    """An annotation's event goes to those who may read its document and are in its audience
+    (app/domain/annotations.py); those it is no longer shared with receive it as deleted."""
+    from app.domain.annotations import audience_includes
+    from app.services.documents import DOCUMENT_READERS, may_read
+
+    if scope.role not in DOCUMENT_READERS:
+        return None
+    data = event.get("data") or {}
+    if not scope.all_meetings:
+        if event.get("body_id") not in scope.body_ids and event.get("meeting_id") not in scope.meeting_ids:
+            return None
+        if data.get("meeting_status") in _HIDDEN:
+            return None
+    if not may_read(scope.role, scope.person_id, data.get("document_access") or {}):
+        return None
+    if audience_includes(data, account_id=scope.account_id, person_id=scope.person_id):
+        return event
+    previous = data.get("previous_audience")
+    if previous and audience_includes(previous, account_id=scope.account_id, person_id=scope.person_id):
+        return {**event, "action": "deleted", "data": None}
+    return None

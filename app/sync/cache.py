@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS invitations (id TEXT PRIMARY KEY, meeting_id TEXT NOT
 CREATE INDEX IF NOT EXISTS ix_invitations_meeting ON invitations(meeting_id);
 CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, meeting_id TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ix_documents_meeting ON documents(meeting_id);
+CREATE TABLE IF NOT EXISTS annotations (id TEXT PRIMARY KEY, document_id TEXT NOT NULL, meeting_id TEXT, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ix_annotations_document ON annotations(document_id);
 CREATE TABLE IF NOT EXISTS attendance (id TEXT PRIMARY KEY, meeting_id TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ix_attendance_meeting ON attendance(meeting_id);
 CREATE TABLE IF NOT EXISTS outbox (
@@ -56,11 +58,12 @@ class LocalCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         had_documents = self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents'").fetchone()
+        had_annotations = self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='annotations'").fetchone()
         had_attendance = self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='attendance'").fetchone()
         self._db.executescript(SCHEMA)
         if not had_attendance:  # a cache from before attendance was kept: its next snapshot brings it
             self._db.execute("DELETE FROM meta WHERE key='server_id'")
-        if not had_documents:  # a cache from before documents were kept: start again from a snapshot
+        if not had_documents or not had_annotations:  # a cache from before these were kept: start again from a snapshot
             self._db.execute("DELETE FROM meta WHERE key='server_id'")
 
     def close(self) -> None:
@@ -104,6 +107,7 @@ class LocalCache:
             self._db.execute("DELETE FROM agendas WHERE meeting_id=?", (meeting_id,))
             self._db.execute("DELETE FROM invitations WHERE meeting_id=?", (meeting_id,))
             self._db.execute("DELETE FROM documents WHERE meeting_id=?", (meeting_id,))
+            self._db.execute("DELETE FROM annotations WHERE meeting_id=?", (meeting_id,))
             self._db.execute("DELETE FROM attendance WHERE meeting_id=?", (meeting_id,))
             self._db.execute("COMMIT")
 
@@ -127,6 +131,10 @@ class LocalCache:
                 self._db.execute("DELETE FROM agendas")
                 self._db.execute("DELETE FROM invitations")
                 self._db.execute("DELETE FROM documents")
+                self._db.execute("DELETE FROM annotations")
+                for a in snapshot.get("annotations", []):
+                    self._db.execute("INSERT OR REPLACE INTO annotations(id, document_id, meeting_id, data) VALUES (?, ?, ?, ?)",
+                                     (a["id"], a["document_id"], a.get("meeting_id"), json.dumps(a, ensure_ascii=False)))
                 self._db.execute("DELETE FROM attendance")
                 for e in snapshot.get("attendance", []):
                     self._db.execute("INSERT OR REPLACE INTO attendance(id, meeting_id, data) VALUES (?, ?, ?)", (e["id"], e["meeting_id"], json.dumps(e, ensure_ascii=False)))
@@ -176,8 +184,12 @@ class LocalCache:
             )
 
     def remove_document(self, document_id: str) -> None:
+        """The document and the annotations on it (a new version's arrive as their own events)."""
         with self._lock:
+            self._db.execute("BEGIN")
             self._db.execute("DELETE FROM documents WHERE id=?", (document_id,))
+            self._db.execute("DELETE FROM annotations WHERE document_id=?", (document_id,))
+            self._db.execute("COMMIT")
 
     def get_document(self, document_id: str) -> dict[str, Any] | None:
         with self._lock:
@@ -217,6 +229,38 @@ class LocalCache:
         with self._lock:
             bodies = [b for b in (self.get_meta("bodies") or []) if b["id"] != body["id"]]
             self.set_meta("bodies", sorted([*bodies, body], key=lambda b: b.get("name") or ""))
+
+    # --- annotations ----------------------------------------------------------------------------
+    def put_annotation(self, annotation: dict[str, Any]) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO annotations(id, document_id, meeting_id, data) VALUES (?, ?, ?, ?)",
+                (annotation["id"], annotation["document_id"], annotation.get("meeting_id"), json.dumps(annotation, ensure_ascii=False)),
+            )
+
+    def get_annotation(self, annotation_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM annotations WHERE id=?", (annotation_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def remove_annotation(self, annotation_id: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM annotations WHERE id=?", (annotation_id,))
+
+    def list_annotations(self, document_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute("SELECT data FROM annotations WHERE document_id=?", (document_id,)).fetchall()
+        return sorted((json.loads(r[0]) for r in rows), key=lambda a: (a.get("page", 0), a.get("created_at") or "", a["id"]))
+
+    def put_annotations(self, document_id: str, annotations: list[dict[str, Any]]) -> None:
+        """The whole list of one document's annotations, as the server gave it."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM annotations WHERE document_id=?", (document_id,))
+            for a in annotations:
+                self._db.execute("INSERT OR REPLACE INTO annotations(id, document_id, meeting_id, data) VALUES (?, ?, ?, ?)",
+                                 (a["id"], document_id, a.get("meeting_id"), json.dumps(a, ensure_ascii=False)))
+            self._db.execute("COMMIT")
 
     # --- outbox -------------------------------------------------------------------------------
     def enqueue(self, *, method: str, path: str, body: Any, kind: str, entity_id: str | None, meeting_id: str | None, summary: str) -> str:

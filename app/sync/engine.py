@@ -20,11 +20,12 @@ from typing import Any, Callable
 import websockets
 from websockets.exceptions import InvalidStatus, WebSocketException
 
+from app.domain.annotations import EVENT_SCOPE_KEYS
 from app.errors import CertificateChangedError, ChamberError, NotFoundError, PermissionDeniedError, ServerUnreachableError, SessionExpiredError
 from app.events import Change, EventBus
 from app.net.client import ApiClient
 from app.sync.cache import LocalCache
-from app.sync.pending import replay_agenda, replay_invitation
+from app.sync.pending import replay_agenda, replay_annotation, replay_annotations, replay_invitation
 
 log = logging.getLogger(__name__)
 
@@ -257,18 +258,46 @@ class SyncEngine:
                 self.cache.remove_document(entity_id)
             else:
                 document = {k: v for k, v in ev["data"].items() if k != "meeting_status"}
+                known = self.cache.get_document(entity_id) is not None
                 if document.get("replaces_id"):
                     self.cache.remove_document(document["replaces_id"])  # the cache keeps current versions
                 self.cache.put_document(document)
+                if not known and action != "created":
+                    # A document just shared with us: the annotations on it shared with us too.
+                    await self._fetch_annotations(entity_id)
+        elif kind == "annotation":
+            if action == "deleted" or not ev.get("data"):
+                self.cache.remove_annotation(entity_id)
+            else:
+                record = replay_annotation({k: v for k, v in ev["data"].items() if k not in EVENT_SCOPE_KEYS}, self.cache.operations("pending"))
+                if record is None:
+                    self.cache.remove_annotation(entity_id)
+                else:
+                    self.cache.put_annotation(record)
         self.cache.set_meta("last_seq", ev["seq"])
         self.bus.publish(Change(kind, (entity_id,), seq=ev["seq"]))
 
     async def _fetch_documents(self, meeting_id: str) -> None:
-        """The document list of a meeting that just became visible (not for roles that read none)."""
+        """The document list of a meeting that just became visible (not for roles that read none),
+        with the annotations on them that we may see."""
         try:
             self.cache.put_documents(meeting_id, await asyncio.to_thread(self.api.request, "GET", f"/meetings/{meeting_id}/documents"))
         except (NotFoundError, PermissionDeniedError):
-            pass
+            return
+        for document in self.cache.list_documents(meeting_id):
+            await self._fetch_annotations(document["id"])
+
+    async def _fetch_annotations(self, document_id: str) -> None:
+        """A document's annotations from the server, with this device's unsent edits on top."""
+        try:
+            listed = await asyncio.to_thread(self.api.request, "GET", f"/documents/{document_id}/annotations")
+        except (NotFoundError, PermissionDeniedError):
+            return
+        local = {a["id"]: a for a in self.cache.list_annotations(document_id)}
+        self.cache.put_annotations(document_id, replay_annotations(listed, self.cache.operations("pending"), document_id, local))
+        ids = sorted(set(local) | {a["id"] for a in listed})
+        if ids:
+            self.bus.publish(Change("annotation", tuple(ids)))
 
     async def _flush_loop(self) -> None:
         while True:
@@ -309,6 +338,14 @@ class SyncEngine:
         """Undo what a refused operation showed locally: take the server's version back."""
         meeting_id = op.get("meeting_id")
         if not meeting_id:
+            return
+        if op.get("kind") == "annotation":
+            # The server's annotations of the meeting's documents (the record may be gone locally).
+            for document in self.cache.list_documents(meeting_id):
+                try:
+                    await self._fetch_annotations(document["id"])
+                except ChamberError:
+                    return
             return
         try:
             meeting = await asyncio.to_thread(self.api.request, "GET", f"/meetings/{meeting_id}")

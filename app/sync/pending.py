@@ -58,3 +58,47 @@ def replay_invitation(invitation: dict[str, Any], operations: list[dict[str, Any
         elif path.endswith("/substitute"):
             invitation = {**invitation, "substitute_status": "approved" if body.get("approve") else "rejected"}
     return invitation
+
+
+def _annotation_ops(operations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [op for op in operations if op.get("kind") == "annotation"]
+
+
+def replay_annotation(annotation: dict[str, Any], operations: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """An annotation as the server sent it, with this device's unsent edits on top; None when an
+    unsent delete removes it. An edit made on a version older than the server's is not shown
+    again: either the server has it already, or another device got there first and the server
+    will keep this edit as a conflicting copy (whose own event brings it)."""
+    for op in _annotation_ops(operations):
+        if op.get("entity_id") != annotation["id"]:
+            continue
+        if op["method"] == "DELETE":
+            return None
+        if op["method"] == "PATCH":
+            body = op.get("body") or {}
+            if body.get("base_version") is not None and int(body["base_version"]) < int(annotation.get("version") or 1):
+                continue
+            changes = {k: v for k, v in body.items() if k not in ("base_version", "base_document_id")}
+            if "base_document_id" in body and body["base_document_id"] != annotation.get("document_id"):
+                changes = {k: v for k, v in changes.items() if k not in ("page", "rects", "ink", "text")}  # as the server will do
+            annotation = {**annotation, **changes}
+            if annotation.get("visibility") != "people":
+                annotation["shared_with"] = []
+            annotation["version"] = int(annotation.get("version") or 1) + 1
+    return annotation
+
+
+def replay_annotations(annotations: list[dict[str, Any]], operations: list[dict[str, Any]], document_id: str, local: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """A document's annotations as the server listed them, with this device's unsent creations
+    (`local`: the records shown for them), edits and deletions on top."""
+    out = [r for r in (replay_annotation(a, operations) for a in annotations) if r is not None]
+    known = {a["id"] for a in out}
+    for op in _annotation_ops(operations):
+        if op["method"] == "POST" and op["path"] == f"/documents/{document_id}/annotations" and op.get("entity_id") not in known:
+            record = local.get(op.get("entity_id"))
+            if record is not None:
+                replayed = replay_annotation(record, operations)
+                if replayed is not None:
+                    out.append(replayed)
+                    known.add(record["id"])
+    return out

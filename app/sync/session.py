@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from app.domain import agenda as agenda_rules
+from app.domain import annotations as annotation_rules
 from app.domain import invitations as inv_rules
 from app.domain import meetings as rules
 from app.domain.clock import utcnow
 from app.domain.roles import EDITORS, Role
-from app.errors import ChamberError, NotFoundError, PermissionDeniedError
+from app.errors import CertificateChangedError, ChamberError, NotFoundError, PermissionDeniedError, ServerUnreachableError
 from app.events import Change, EventBus
 from app.i18n import N_
 from app.net.client import ApiClient
@@ -46,6 +47,10 @@ class AgendaItemNotInCacheError(NotFoundError):
 
 class DocumentNotInCacheError(NotFoundError):
     message = N_("This document does not exist, was deleted, or is not shared with you.")
+
+
+class DocumentNotDownloadedError(NotFoundError):
+    message = N_("This document is not on this device yet and the server cannot be reached to fetch it. Try again when connected.")
 
 
 class ChamberSession(AttendanceCommands):
@@ -448,6 +453,104 @@ class ChamberSession(AttendanceCommands):
         self.cache.remove_document(document_id)
         self._queue("DELETE", f"/documents/{document_id}", None, kind="document", entity_id=document_id, meeting_id=current["meeting_id"], summary=current["title"])
         self._changed("document", document_id, origin=origin)
+
+    # --- annotations ----------------------------------------------------------------------------
+    def annotations(self, document_id: str) -> list[dict[str, Any]]:
+        """The annotations of a document this user sees (theirs and those shared with them), from
+        the cache; `placement` says which ones a new version could not place ("unplaced")."""
+        return self.cache.list_annotations(document_id)
+
+    def unplaced_annotations(self, document_id: str) -> list[dict[str, Any]]:
+        """This user's annotations that a new version of the document could not place: listed for
+        them to place again or delete, never dropped."""
+        return [a for a in self.annotations(document_id) if a.get("placement") == "unplaced" and self._is_mine(a)]
+
+    def _is_mine(self, annotation: dict[str, Any]) -> bool:
+        return annotation_rules.is_author(annotation, self.account.get("id"))
+
+    def _annotation(self, annotation_id: str) -> dict[str, Any]:
+        annotation = self.cache.get_annotation(annotation_id)
+        if annotation is None:
+            raise annotation_rules.AnnotationNotFoundError()
+        return annotation
+
+    def _my_annotation(self, annotation_id: str) -> dict[str, Any]:
+        annotation = self._annotation(annotation_id)
+        if not self._is_mine(annotation):
+            raise annotation_rules.NotYourAnnotationError()
+        return annotation
+
+    @staticmethod
+    def _annotation_summary(annotation: dict[str, Any]) -> str:
+        return " ".join((annotation.get("note") or annotation.get("text") or "").split())[:80] or annotation["kind"]
+
+    def create_annotation(self, document_id: str, *, kind: str, page: int, rects: Any = (), ink: Any = (), text: str = "", note: str = "",
+                          colour: str | None = None, visibility: str = "private", shared_with: Any = (), origin: Any = None) -> dict[str, Any]:
+        """A new annotation (validated with the server's rules), shown at once and sent when online."""
+        if self.role not in annotation_rules.ANNOTATORS:
+            raise PermissionDeniedError()
+        document = self.get_document(document_id)
+        clean = annotation_rules.clean_new({"kind": kind, "page": page, "rects": list(rects), "ink": list(ink), "text": text, "note": note, "colour": colour,
+                                            "visibility": visibility, "shared_with": list(shared_with)}, pages=document.get("pages") or None)
+        now = utcnow().isoformat()
+        annotation = {
+            "id": str(uuid.uuid4()), "document_id": document_id, "document_sha256": document.get("content_hash"), "meeting_id": document.get("meeting_id"),
+            **clean, "author_id": self.account.get("person_id"), "author_account_id": self.account.get("id"), "author_name": self.display_name,
+            "version": 1, "created_at": now, "updated_at": now, "placement": "placed", "conflict_of": None,
+        }
+        self.cache.put_annotation(annotation)
+        self._queue("POST", f"/documents/{document_id}/annotations", {"id": annotation["id"], **clean}, kind="annotation", entity_id=annotation["id"],
+                    meeting_id=document.get("meeting_id"), summary=self._annotation_summary(annotation))
+        self._changed("annotation", annotation["id"], origin=origin)
+        return annotation
+
+    def update_annotation(self, annotation_id: str, changes: dict[str, Any], *, origin: Any = None) -> dict[str, Any]:
+        """Change one of this user's annotations (note, colour, visibility, shared_with, rects, ink,
+        page, text). Sent with the version it was made on: if another device changed it meanwhile,
+        the server keeps this edit as a new annotation (`conflict_of`) and both show."""
+        current = self._my_annotation(annotation_id)
+        document = self.cache.get_document(current["document_id"]) or {}
+        clean = annotation_rules.clean_changes(dict(changes), kind=current["kind"], pages=document.get("pages") or None)
+        clean = {k: v for k, v in clean.items() if current.get(k) != v}
+        if not clean:
+            return current
+        result = annotation_rules.merged(current, clean)
+        updated = {**result, "version": int(current.get("version") or 1) + 1, "updated_at": utcnow().isoformat()}
+        self.cache.put_annotation(updated)
+        body = {**clean, "base_version": current.get("version"), "base_document_id": current["document_id"]}
+        self._queue("PATCH", f"/annotations/{annotation_id}", body, kind="annotation", entity_id=annotation_id, meeting_id=current.get("meeting_id"),
+                    summary=self._annotation_summary(updated))
+        self._changed("annotation", annotation_id, origin=origin)
+        return updated
+
+    def delete_annotation(self, annotation_id: str, *, origin: Any = None) -> None:
+        current = self._my_annotation(annotation_id)
+        self.cache.remove_annotation(annotation_id)
+        self._queue("DELETE", f"/annotations/{annotation_id}", None, kind="annotation", entity_id=annotation_id, meeting_id=current.get("meeting_id"),
+                    summary=self._annotation_summary(current))
+        self._changed("annotation", annotation_id, origin=origin)
+
+    def export_annotated_pdf(self, document_id: str, target: str | Path, *, watermark: bool | None = None) -> Path:
+        """The document with this user's and the shared annotations as standard PDF annotations,
+        written to `target`; a watermark with the user's name and the date goes across every page
+        (by default on confidential documents only). Works offline from the downloaded file; run
+        off the GUI thread (it reads and writes the whole PDF)."""
+        from datetime import datetime
+
+        from app.pdf.annotate_export import export_annotated, watermark_text
+
+        document = self.get_document(document_id)
+        source = self.files.local_file(document)
+        if source is None:
+            try:
+                source = self.download_document(document_id)
+            except (ServerUnreachableError, CertificateChangedError) as err:
+                raise DocumentNotDownloadedError() from err
+        if watermark is None:
+            watermark = bool(document.get("confidential"))
+        stamp = watermark_text(self.display_name, datetime.now().strftime("%d/%m/%Y")) if watermark else None
+        placed = [a for a in self.annotations(document_id) if a.get("placement") != "unplaced"]
+        return export_annotated(source, Path(target), placed, watermark=stamp)
 
     # --- the outbox, as the user sees it ------------------------------------------------------
     def retry_operation(self, operation_id: str) -> None:

@@ -1,7 +1,8 @@
 """PageView: the pages of a PDF, one under the other (continuous) or one at a time, zoomable, with
 search hits highlighted. It lays out page rectangles itself and paints only the visible pages;
 the pixels come from a `PageSource` (rendered off the GUI thread), a grey page with its number
-stands in until they arrive.
+stands in until they arrive. An optional `PageOverlay` (the reader's annotation tools) paints over
+each page and receives the pointer: mouse, or pen with its pressure.
 
 Coordinates: a page is measured in points (1/72 inch), rotation applied; `zoom` 1.0 shows it at
 96 logical pixels per inch ("100 %"), and images are rendered at that times the screen's pixel
@@ -14,7 +15,7 @@ import bisect
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QMouseEvent, QPainter, QPen, QTabletEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QPinchGesture, QScroller, QWidget
 
 PT_TO_PX = 96 / 72
@@ -59,6 +60,19 @@ class PageSource(Protocol):
     def page_shown(self, page: int, dpi: int) -> None: ...  # prefetch around it
 
 
+class PageOverlay(Protocol):
+    """Drawn over the pages and given the pointer (ui/views/reader/annotation_tools.py). Points are
+    in the page's displayed points (rotation applied, origin top left); a drag keeps the page it
+    started on, its points may fall outside that page."""
+
+    def paint_page(self, painter: QPainter, page: int, rect: QRectF, scale: float) -> None: ...
+    def pointer(self, phase: str, page: int, x: float, y: float, pressure: float) -> bool: ...  # "press" / "move" / "release"; True: used
+    def key(self, event: QKeyEvent) -> bool: ...  # True: used
+
+
+MOUSE_PRESSURE = 0.5  # what a mouse "presses" (a pen reports 0..1)
+
+
 class PageView(QAbstractScrollArea):
     current_page_changed = Signal(int)
     zoom_changed = Signal(float)
@@ -94,6 +108,8 @@ class PageView(QAbstractScrollArea):
         self.painted: set[int] = set()  # pages painted with their final image (tests, benchmarks)
         self.placeholder_text = "%(page)s"  # set by the window in its language
         self.failed_text = ""
+        self.overlay: PageOverlay | None = None
+        self._pointer_page: int | None = None  # the page a drag started on
         # Zooming by pinch or wheel changes the DPI many times a second: render once it settles.
         self._zoom_settle = QTimer(self)
         self._zoom_settle.setSingleShot(True)
@@ -207,6 +223,28 @@ class PageView(QAbstractScrollArea):
         x = (width - w * k) / 2 - self.horizontalScrollBar().value()
         y = self._tops[slot] - self.verticalScrollBar().value()
         return QRectF(x, y, w * k, h * k)
+
+    def page_point(self, pos: QPointF, page: int | None = None) -> tuple[int, float, float] | None:
+        """The page under a viewport point and the point on it in points (None between pages);
+        with `page`, the point relative to that page wherever it is."""
+        k = self.scale
+        if page is not None:
+            rect = self.page_rect(page)
+            return None if rect.isEmpty() else (page, (pos.x() - rect.left()) / k, (pos.y() - rect.top()) / k)
+        for shown in self.visible_pages():
+            rect = self.page_rect(shown)
+            if rect.contains(pos):
+                return shown, (pos.x() - rect.left()) / k, (pos.y() - rect.top()) / k
+        return None
+
+    def view_point(self, page: int, x: float, y: float) -> QPointF:
+        """Where the point (x, y) of `page` (displayed points) is in the viewport."""
+        rect = self.page_rect(page)
+        return QPointF(rect.left() + x * self.scale, rect.top() + y * self.scale)
+
+    def set_overlay(self, overlay: PageOverlay | None) -> None:
+        self.overlay = overlay
+        self.viewport().update()
 
     def _page_at(self, pos: QPointF) -> tuple[int, float, float] | None:
         """The page under a viewport point and the point on it, in points."""
@@ -454,6 +492,8 @@ class PageView(QAbstractScrollArea):
                     box = QRectF(rect.left() + hit[0] * k, rect.top() + hit[1] * k, (hit[2] - hit[0]) * k, (hit[3] - hit[1]) * k).adjusted(-1, -1, 1, 1)
                     painter.fillRect(box, CURRENT_HIT)
                     painter.drawRect(box)
+            if self.overlay is not None:
+                self.overlay.paint_page(painter, page, rect, k)
         painter.end()
 
     def _paint_image(self, painter: QPainter, rect: QRectF, image: PageImage) -> None:
@@ -510,7 +550,61 @@ class PageView(QAbstractScrollArea):
             self._wheel_flip = 0
         super().wheelEvent(event)
 
+    # --- pointer: the overlay's tools ------------------------------------------------------------
+    def _pointer(self, phase: str, pos: QPointF, pressure: float) -> bool:
+        if self.overlay is None or not self._sizes:
+            return False
+        if phase == "press":
+            spot = self.page_point(pos)
+            if spot is None:
+                return False
+            self._pointer_page = spot[0]
+        elif self._pointer_page is None:
+            if phase == "move":  # hovering: tools may show where they would act
+                spot = self.page_point(pos)
+                return spot is not None and self.overlay.pointer("hover", *spot, pressure)
+            return False
+        else:
+            spot = self.page_point(pos, self._pointer_page)
+            if spot is None:
+                return False
+        if phase == "release":
+            self._pointer_page = None
+        return self.overlay.pointer(phase, *spot, pressure)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and self._pointer("press", event.position(), MOUSE_PRESSURE):
+            self.setFocus()
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if self._pointer("move", event.position(), MOUSE_PRESSURE):
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and self._pointer("release", event.position(), MOUSE_PRESSURE):
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def _tablet(self, event: QTabletEvent) -> bool:
+        """A pen: its pressure goes to the tools. Accepted, so Qt sends no mouse event after it."""
+        phase = {QEvent.Type.TabletPress: "press", QEvent.Type.TabletMove: "move", QEvent.Type.TabletRelease: "release"}[event.type()]
+        used = self._pointer(phase, event.position(), float(event.pressure()))
+        if used:
+            event.accept()
+            if phase == "press":
+                self.setFocus()
+        return used
+
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.TabletPress, QEvent.Type.TabletMove, QEvent.Type.TabletRelease) and isinstance(event, QTabletEvent):
+            if self._tablet(event):
+                return True
         if event.type() == QEvent.Type.NativeGesture and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
             self.set_zoom(self.zoom * (1 + event.value()), anchor=event.position(), gesture=True)
             return True
@@ -524,6 +618,9 @@ class PageView(QAbstractScrollArea):
         return super().viewportEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self.overlay is not None and self.overlay.key(event):
+            event.accept()
+            return
         key = event.key()
         bar = self.verticalScrollBar()
         if key in (Qt.Key.Key_PageDown, Qt.Key.Key_Space) and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Request
 
 from app.domain.roles import MEMBERS, Actor
 from app.server.deps import require
-from app.services import agenda, directory, documents, invitations, meetings
+from app.services import agenda, annotations, directory, documents, invitations, meetings
 from app.services.attendance import visible_events as visible_attendance
 from app.services.events import last_seq
 
@@ -43,4 +43,5 @@ def snapshot(request: Request, actor: Actor = Depends(reader)) -> dict:
             "invitations": invitations.visible_invitations(session, actor),
             "documents": documents.visible_documents(session, actor),
             "attendance": visible_attendance(session, actor),
+            "annotations": annotations.visible_annotations(session, actor),
         }

@@ -17,7 +17,7 @@ from app.net.schemas_documents import DocumentPatch
 from app.pdf import packet
 from app.server import operations, uploads
 from app.server.deps import language, require
-from app.services import documents
+from app.services import annotations, documents
 from app.storage.models import AppliedOperation
 
 router = APIRouter()
@@ -138,8 +138,10 @@ async def replace_document(document_id: str, request: Request, actor: Actor = De
     prepared = None
     try:
         prepared = await run_in_threadpool(documents.prepare_upload, upload.path, upload.file_name)
+        # Finding the annotations in the new PDF reads it: on a worker thread, before the write.
+        plan = await run_in_threadpool(annotations.plan_carry_over, ctx.db, store, document_id, prepared.path)
         return await run_in_threadpool(
-            operations.run, ctx, actor, op_id, lambda s: documents.replace_document(s, actor, store, document_id, prepared), status=201
+            operations.run, ctx, actor, op_id, lambda s: documents.replace_document(s, actor, store, document_id, prepared, carry_plan=plan), status=201
         )
     finally:
         upload.discard()

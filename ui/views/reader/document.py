@@ -1,7 +1,8 @@
 """ReaderDocument: one open PDF as the reader's widgets see it, and the one place where the PDF
 worker thread (app/pdf/render.py PageWorker) meets them.
 
-The worker renders pages, thumbnails and searches; its callbacks run on its thread and only post
+The worker renders pages, thumbnails and searches, and extracts the words the annotation tools
+select (app/pdf/text_select.py); its callbacks run on its thread and only post
 a plain function to this object's queued signal, which runs it on the GUI thread (the pattern of
 ui/tasks.py and ui/bridge.py). Widgets are touched only there.
 """
@@ -17,11 +18,14 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from app.pdf.render import SEARCH, THUMBNAIL, VISIBLE, OutlineEntry, PageRenderer, PageWorker, Prefetcher, RenderedPage
 from app.pdf.search import SearchHit, TextIndex, iter_search
+from app.pdf.text_select import Matrix, Word, page_words, rotation_matrix
 from ui.widgets.page_view import PageImage
 
 log = logging.getLogger(__name__)
 
 THUMBNAILS_KEPT = 240  # about 50 MB at most on a high-DPI screen
+WORDS_KEPT = 64  # pages whose words are kept (a few hundred KB)
+WORDS = 1  # worker priority: after the visible pages, before thumbnails
 
 
 class ReaderDocument(QObject):
@@ -30,6 +34,7 @@ class ReaderDocument(QObject):
     thumbnail_ready = Signal(int)
     search_found = Signal(int, object)  # search number, [(page, [SearchHit])] for the pages just searched
     search_finished = Signal(int, int)  # search number, hits in all
+    words_ready = Signal(int)  # page
     _posted = Signal(object)
 
     def __init__(self, renderer: PageRenderer, parent: QObject | None = None, *, device_pixel_ratio: float = 1.0) -> None:
@@ -43,6 +48,8 @@ class ReaderDocument(QObject):
         self._failed: dict[int, BaseException] = {}
         self._error_handlers: dict[int, Callable[[BaseException], None]] = {}
         self._search_no = 0
+        self._words: OrderedDict[int, list[Word]] = OrderedDict()
+        self._matrices: dict[int, Matrix | None] = {}
         self._closed = False
         # Queued explicitly: the worker emits from its own thread, the slot runs on ours.
         self._posted.connect(self._run_posted, Qt.ConnectionType.QueuedConnection)
@@ -116,6 +123,48 @@ class ReaderDocument(QObject):
         self.render_failed.emit(page, error)
         self.page_rendered.emit(page, -1)
 
+    def matrix(self, page: int) -> Matrix | None:
+        """Unrotated PDF points → the page as displayed (None: not rotated). Loading a page for its
+        rotation takes well under a millisecond; it is asked once per page, for pages with annotations."""
+        if page not in self._matrices:
+            if self._closed:
+                return None
+            with self.renderer.lock:
+                self._matrices[page] = rotation_matrix(self.renderer.document[page])
+        return self._matrices[page]
+
+    # --- words (highlight, underline) -----------------------------------------------------------
+    def words(self, page: int) -> list[Word] | None:
+        """The words of `page` if extracted already (see request_words), else None."""
+        words = self._words.get(page)
+        if words is not None:
+            self._words.move_to_end(page)
+        return words
+
+    def request_words(self, page: int) -> None:
+        """Extract the words of `page` on the worker; words_ready(page) says when they are there."""
+        if self._closed or page in self._words:
+            return
+
+        def work() -> list[Word]:
+            with self.renderer.lock:
+                return page_words(self.renderer.document[page])
+
+        def done(words: list[Word]) -> None:  # worker thread
+            self._post(lambda: self._keep_words(page, words))
+
+        def failed(error: BaseException) -> None:  # worker thread: a damaged page has no words to select
+            log.info("no words on page %s: %s", page + 1, error)
+            self._post(lambda: self._keep_words(page, []))
+
+        self.worker.submit(work, key=("words", page), priority=WORDS, tag="words", on_done=done, on_error=failed)
+
+    def _keep_words(self, page: int, words: list[Word]) -> None:
+        self._words[page] = words
+        while len(self._words) > WORDS_KEPT:
+            self._words.popitem(last=False)
+        self.words_ready.emit(page)
+
     # --- thumbnails ---------------------------------------------------------------------------
     def thumbnail(self, page: int) -> PageImage | None:
         image = self._thumbs.get(page)
@@ -188,4 +237,5 @@ class ReaderDocument(QObject):
         self.worker.close()
         self.renderer.close()
         self._thumbs.clear()
+        self._words.clear()
 
