@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -18,13 +18,16 @@ if TYPE_CHECKING:
     from ui.views.reader.reader_window import ReaderWindow
 
 
-def open_reader(path: Path | str, title: str, parent: QWidget | None = None, *, tasks: TaskRunner | None = None) -> ReaderWindow:
-    """Open `path` in a new reader window (shown, raised, deleted when closed) and return it."""
+def open_reader(path: Path | str, title: str, parent: QWidget | None = None, *, tasks: TaskRunner | None = None,
+                session: Any = None, document: dict[str, Any] | None = None) -> ReaderWindow:
+    """Open `path` in a new reader window (shown, raised, deleted when closed) and return it. With
+    the `session` and the `document` record, the reader keeps the user's annotations of it."""
     from PySide6.QtCore import Qt
 
     from ui.views.reader.reader_window import ReaderWindow
 
-    window = ReaderWindow(Path(path) if isinstance(path, str) else path, title=title, tasks=tasks, parent=parent)
+    window = ReaderWindow(Path(path) if isinstance(path, str) else path, title=title, tasks=tasks, parent=parent,
+                          session=session, document=document)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     window.show()
     window.raise_()

@@ -1,5 +1,7 @@
-"""ReaderWindow: a delegate reads one meeting document. A title bar, the toolbar, thumbnails or the
-outline on the left, the pages on the right; search with highlighted results.
+"""ReaderWindow: a delegate reads one meeting document. A title bar, the toolbar, thumbnails, the
+outline or the annotations on the left, the pages on the right; search with highlighted results.
+Opened with a session and the document's record, it keeps annotations (annotation_controller.py);
+with a bare file it only reads.
 
 The file is opened off the GUI thread (TaskRunner); pages are rendered by the document's own
 worker thread (ui/views/reader/document.py), so the window stays responsive on a 400-page
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -21,6 +24,7 @@ from app.pdf.search import SearchHit, fold
 from ui.feedback import error_text
 from ui.language import Translatable, install_language_support
 from ui.tasks import TaskRunner
+from ui.views.reader.annotation_controller import ReaderAnnotations
 from ui.views.reader.document import ReaderDocument
 from ui.widgets.icons import pixmap
 from ui.views.reader.side_panel import SidePanel
@@ -46,7 +50,8 @@ class ReaderWindow(Translatable, QMainWindow):
     document_opened = Signal()
     page_changed = Signal(int)  # 0-based
 
-    def __init__(self, path: Path, *, title: str, tasks: TaskRunner | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, path: Path, *, title: str, tasks: TaskRunner | None = None, parent: QWidget | None = None,
+                 session: Any = None, document: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         install_language_support()
         self.setObjectName("ReaderWindow")
@@ -81,6 +86,7 @@ class ReaderWindow(Translatable, QMainWindow):
 
         self.toolbar = ReaderToolbar()
         self.banner = Banner("error")
+        self.notice = Banner("info", closable=True)  # what the annotation tools have to say
         self.side = SidePanel()
         self.view = PageView()
         self.splitter = QSplitter()
@@ -97,7 +103,10 @@ class ReaderWindow(Translatable, QMainWindow):
         layout.addWidget(self.title_bar)
         layout.addWidget(self.toolbar)
         banner_holder = QWidget()
-        vbox(banner_holder, margins=(16, 10, 16, 10)).addWidget(self.banner)
+        holder_layout = vbox(banner_holder, margins=(16, 10, 16, 10), spacing=6)
+        holder_layout.addWidget(self.banner)
+        holder_layout.addWidget(self.notice)
+        self.notice.close_button.clicked.connect(self._sync_banner_holder)
         banner_holder.setVisible(False)
         self.banner_holder = banner_holder
         layout.addWidget(banner_holder)
@@ -109,6 +118,9 @@ class ReaderWindow(Translatable, QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._start_search)
+        self.annotations: ReaderAnnotations | None = None
+        if session is not None and document is not None:
+            self.annotations = ReaderAnnotations(self, session, document, notify=self.show_notice)
         self._connect()
         self._set_enabled(False)
         self.retranslate()
@@ -192,6 +204,8 @@ class ReaderWindow(Translatable, QMainWindow):
         self._sync_panel_buttons()
         self.retranslate()
         self.view.setFocus()
+        if self.annotations is not None:
+            self.annotations.start(self.document)
         self.document_opened.emit()
         if self.toolbar.search.text().strip():
             self._start_search()
@@ -202,6 +216,13 @@ class ReaderWindow(Translatable, QMainWindow):
         self.banner.set_kind("error")
         self.banner_holder.setVisible(True)
         self.retranslate()
+
+    def show_notice(self, text: Callable[[], str], kind: str = "info") -> None:
+        self.notice.show_message(text, kind)
+        self._sync_banner_holder()
+
+    def _sync_banner_holder(self) -> None:
+        self.banner_holder.setVisible(not self.banner.isHidden() or not self.notice.isHidden())
 
     @property
     def ready(self) -> bool:
@@ -380,6 +401,8 @@ class ReaderWindow(Translatable, QMainWindow):
         if not self._closed:
             self._closed = True
             self._search_timer.stop()
+            if self.annotations is not None:
+                self.annotations.close()
             if self.document is not None:
                 self.document.close()
         super().closeEvent(event)
