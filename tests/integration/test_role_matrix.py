@@ -18,7 +18,7 @@ from websockets.sync.client import connect
 from app.domain.roles import Actor, Role
 from app.net.tls import client_ssl_context
 from app.server.app import PREFIX
-from app.services import agenda, documents, invitations, meetings
+from app.services import agenda, annotations, documents, invitations, meetings
 from app.services.invitations import NotYourInvitationError
 from app.storage.models import Account, Body, Membership
 
@@ -94,6 +94,10 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("PUT", "/documents/{document_id}/content"): Upload(),
     ("PATCH", "/documents/{document_id}"): {"title": "Tờ trình (sửa)"},
     ("DELETE", "/documents/{document_id}"): None,
+    ("GET", "/documents/{document_id}/annotations"): None,
+    ("POST", "/documents/{document_id}/annotations"): {"kind": "note", "page": 0, "rects": [[60, 60, 76, 76]], "note": "Ghi chú mẫu"},
+    ("PATCH", "/annotations/{annotation_id}"): {"note": "Ghi chú (sửa)", "base_version": 1},
+    ("DELETE", "/annotations/{annotation_id}"): None,
 }
 
 # A declared role may still be refused by the object it touches: an invitation addressed to
@@ -179,7 +183,12 @@ def fresh_targets(server_ctx, username: str) -> dict[str, str]:  # noqa: ANN001
         invitations.respond(session, system, invitation["id"], response="substitute", substitute_name="Người thay")
         document = documents.attach_document(session, system, documents.store_dir(server_ctx.settings.data_dir), meeting_id=m["id"],
                                              agenda_item_id=item["id"], file_name="to_trinh.pdf", data=tiny_pdf(), pages=1)
-    return {"meeting_id": m["id"], "item_id": item["id"], "invitation_id": invitation["id"], "document_id": document["id"], "meeting_kind": "regular", "lang": "vi"}
+        # The caller's own annotation when they may annotate (only its author changes it).
+        account = session.scalar(select(Account).where(Account.username == username))
+        author = Actor(account.id, username, Role(account.role), account.person_id) if Role(account.role) in documents.DOCUMENT_READERS else system
+        note = annotations.create_annotation(session, author, document["id"], {"kind": "note", "page": 0, "rects": [[40, 40, 56, 56]], "note": "Ghi chú"})
+    return {"meeting_id": m["id"], "item_id": item["id"], "invitation_id": invitation["id"], "document_id": document["id"], "meeting_kind": "regular", "lang": "vi",
+            "annotation_id": note["id"]}
 
 
 def test_every_endpoint_refuses_a_caller_without_token(demo, api) -> None:  # noqa: ANN001
@@ -187,7 +196,8 @@ def test_every_endpoint_refuses_a_caller_without_token(demo, api) -> None:  # no
     for method, path, _ in endpoints(demo[0].app):
         if (method, path) in PUBLIC:
             continue
-        url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=placeholder, invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi")
+        url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=placeholder, invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi",
+                          annotation_id=placeholder)
         for token in (None, "not-a-token"):
             response = api.call(method, url, token=token, **request_body(SAMPLES[(method, path)]))
             assert response.status_code == 401, f"{method} {path} with token {token!r}: {response.status_code} {response.text}"
@@ -203,7 +213,8 @@ def test_every_endpoint_refuses_a_revoked_token(demo, api) -> None:  # noqa: ANN
     for method, path, _ in endpoints(demo[0].app):
         if (method, path) in PUBLIC:
             continue
-        url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=login["token_id"], invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi")
+        url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=login["token_id"], invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi",
+                         annotation_id=placeholder)
         response = api.call(method, url, token=login["token"], **request_body(SAMPLES[(method, path)]), headers={"Accept-Language": "en"})
         assert response.status_code == 401, f"{method} {path}: {response.status_code} {response.text}"
         assert response.json()["error"] == "session_expired"
