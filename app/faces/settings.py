@@ -49,7 +49,7 @@ class FaceSettings:
     liveness_challenge: str = "blink"  # "blink", "turn" (random left/right) or "random" (either)
     blink_ratio: float = 0.70  # eyes closed: EAR below this share of the person's open-eye EAR
     blink_reopen_ratio: float = 0.85  # and open again above this share
-    turn_yaw: float = 0.18  # head turned: nose offset from the eyes' midpoint, in eye distances
+    turn_yaw: float = 0.15  # head turned: nose offset from the eyes' midpoint, in eye distances (a flat photo turned keeps it)
     still_diff: float = 0.25  # mean grey difference of the face between frames below which a frame is a repeat
     still_frames: int = 3  # that many repeated frames in a row: a still picture or a frozen feed
     liveness_timeout_s: float = 6.0  # no blink/turn by then: refused, checked in by hand
