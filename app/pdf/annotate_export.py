@@ -95,11 +95,12 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def export_annotated(source: Path, target: Path, annotations: Iterable[dict[str, Any]], *, watermark: str | None = None, lang: str | None = None) -> Path:
-    """Write `source` with `annotations` (those placed on an existing page) to `target`."""
+def export_annotated(source: Any, target: Path, annotations: Iterable[dict[str, Any]], *, watermark: str | None = None, lang: str | None = None) -> Path:
+    """Write `source` (a path, or a sealed copy whose `read_bytes()` unseals it in memory) with
+    `annotations` (those placed on an existing page) to `target`."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    doc = pymupdf.open(str(source))
+    doc = pymupdf.open(str(source)) if isinstance(source, (str, Path)) else pymupdf.open(stream=source.read_bytes(), filetype="pdf")
     try:
         bookmarks = []
         for record in sorted(annotations, key=lambda a: (a.get("page", 0), a.get("created_at") or "")):

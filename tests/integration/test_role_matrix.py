@@ -41,8 +41,21 @@ def tiny_pdf(text: str = "Tài liệu mẫu") -> bytes:
     return doc.tobytes()
 
 
-def request_body(sample: Any) -> dict[str, Any]:
+class Targeted:
+    """A JSON sample naming targets, e.g. {"person_id": "{person_id}"}, filled from fresh_targets."""
+
+    def __init__(self, **body: Any) -> None:
+        self.body = body
+
+    def request(self, targets: dict[str, str] | None = None) -> dict[str, Any]:
+        fill = targets or {}
+        return {"json": {k: v.format(**fill) if isinstance(v, str) and fill else v for k, v in self.body.items()}}
+
+
+def request_body(sample: Any, targets: dict[str, str] | None = None) -> dict[str, Any]:
     """The request keywords of a sample: a multipart upload or a JSON body."""
+    if isinstance(sample, Targeted):
+        return sample.request(targets)
     return sample.request() if isinstance(sample, Upload) else {"json": sample}
 
 
@@ -94,6 +107,14 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("PUT", "/documents/{document_id}/content"): Upload(),
     ("PATCH", "/documents/{document_id}"): {"title": "Tờ trình (sửa)"},
     ("DELETE", "/documents/{document_id}"): None,
+    ("GET", "/meetings/{meeting_id}/attendance"): None,
+    ("POST", "/meetings/{meeting_id}/attendance"): Targeted(person_id="{person_id}", action="check_in", method="manual", reason="Kiểm tra quyền"),
+    ("GET", "/meetings/{meeting_id}/attendance.csv"): None,
+    ("GET", "/meetings/{meeting_id}/attendance.pdf"): None,
+    ("PUT", "/bodies/{body_id}/quorum"): {"rule": "two_thirds"},
+    ("GET", "/face-consents"): None,
+    ("POST", "/persons/{person_id}/face-consent"): {"text_version": "2026-01"},
+    ("DELETE", "/persons/{person_id}/face-consent"): None,
     ("GET", "/documents/{document_id}/annotations"): None,
     ("POST", "/documents/{document_id}/annotations"): {"kind": "note", "page": 0, "rects": [[60, 60, 76, 76]], "note": "Ghi chú mẫu"},
     ("PATCH", "/annotations/{annotation_id}"): {"note": "Ghi chú (sửa)", "base_version": 1},
@@ -191,13 +212,24 @@ def fresh_targets(server_ctx, username: str) -> dict[str, str]:  # noqa: ANN001
             "annotation_id": note["id"]}
 
 
+def attendance_targets(server_ctx) -> dict[str, str]:  # noqa: ANN001
+    """A council member (with a face-data consent in force, so it can be withdrawn) and the council."""
+    from app.services import consent
+
+    with server_ctx.db.write() as session:
+        council = session.scalar(select(Body).where(Body.kind == "council"))
+        person_id = session.scalar(select(Membership.person_id).where(Membership.body_id == council.id).limit(1))
+        consent.give(session, Actor.system(), person_id, text_version="2026-01")
+    return {"person_id": person_id, "body_id": council.id}
+
+
 def test_every_endpoint_refuses_a_caller_without_token(demo, api) -> None:  # noqa: ANN001
     placeholder = str(uuid.uuid4())
     for method, path, _ in endpoints(demo[0].app):
         if (method, path) in PUBLIC:
             continue
         url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=placeholder, invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi",
-                          annotation_id=placeholder)
+                          annotation_id=placeholder, person_id=placeholder, body_id=placeholder)
         for token in (None, "not-a-token"):
             response = api.call(method, url, token=token, **request_body(SAMPLES[(method, path)]))
             assert response.status_code == 401, f"{method} {path} with token {token!r}: {response.status_code} {response.text}"
@@ -214,7 +246,7 @@ def test_every_endpoint_refuses_a_revoked_token(demo, api) -> None:  # noqa: ANN
         if (method, path) in PUBLIC:
             continue
         url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=login["token_id"], invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi",
-                         annotation_id=placeholder)
+                         annotation_id=placeholder, person_id=placeholder, body_id=placeholder)
         response = api.call(method, url, token=login["token"], **request_body(SAMPLES[(method, path)]), headers={"Accept-Language": "en"})
         assert response.status_code == 401, f"{method} {path}: {response.status_code} {response.text}"
         assert response.json()["error"] == "session_expired"
@@ -235,10 +267,11 @@ def test_role_matrix_allows_declared_roles_and_forbids_the_others(demo, api) -> 
         for username, role in DEMO_ACCOUNTS.items():
             token = tokens[username]
             targets = fresh_targets(server_ctx, username)
+            targets.update(attendance_targets(server_ctx))
             if "{token_id}" in path or path == "/auth/logout":
                 own = api.login(username)  # a throwaway device: this call revokes it
                 token, targets["token_id"] = own["token"], own["token_id"]
-            response = api.call(method, path.format(**targets), token=token, **request_body(SAMPLES[(method, path)]))
+            response = api.call(method, path.format(**targets), token=token, **request_body(SAMPLES[(method, path)], targets))
             where = f"{method} {path} as {username} ({role}): {response.status_code} {response.text[:200]}"
             if role in allowed and response.status_code == 403 and not has_person[username]:
                 assert response.json()["message_id"] in NOT_THEIRS, where  # refused by the object, not the role
