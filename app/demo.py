@@ -14,7 +14,7 @@ import pymupdf
 from sqlalchemy import func, select
 
 from app.domain.roles import Actor, Role
-from app.services import accounts, agenda, directory, documents, meetings
+from app.services import accounts, agenda, attendance, directory, documents, meetings
 from app.storage.db import Database
 from app.storage.models import Account, Meeting
 
@@ -73,8 +73,10 @@ MEETINGS = [
                       ("Bao_cao_kinh_te_xa_hoi_2026.pdf", "Báo cáo tình hình kinh tế - xã hội năm 2026", 1)],
     },
     {
+        # Today, begun at the top of the current hour: the kiosk shows it and its attendance board
+        # has people checked in (ATTENDANCE below).
         "title": "Phiên họp Ban Kinh tế - Ngân sách: thẩm tra dự toán",
-        "days": 3, "hour": 14, "hours": 2, "status": "scheduled", "body": 1,
+        "days": 0, "hour": None, "hours": 2, "status": "scheduled", "body": 1,
         "location": "Phòng họp số 1",
         "description": "Thẩm tra dự toán ngân sách năm 2027 trước kỳ họp.",
         "agenda": [
@@ -97,6 +99,16 @@ MEETINGS = [
         "documents": [],
     },
 ]
+
+
+# Today's committee meeting: (index into DELEGATES, minutes before the start, how, distance or reason)
+ATTENDANCE = [
+    (2, 14, "face", 0.36),
+    (4, 9, "face", 0.41),
+    (6, 6, "manual", "Kiosk không nhận ra (đeo khẩu trang)"),
+    (8, None, "excused", "Đi công tác tại quận"),
+]
+KIOSK_DEVICE = "Kiosk cửa hội trường"
 
 
 def make_pdf(title: str, pages: int, council: str = COUNCIL) -> tuple[bytes, int]:
@@ -130,6 +142,7 @@ def seed(db: Database, data_dir: Path, *, today: datetime | None = None) -> bool
     now = today or datetime.now(VN)
     with db.write() as session:
         council = directory.add_body(session, name=COUNCIL, kind="council")
+        council.quorum_rule = "two_thirds"  # a People's Council session needs two thirds of its delegates
         economic = directory.add_body(session, name="Ban Kinh tế - Ngân sách", kind="committee", parent_id=council.id)
         social = directory.add_body(session, name="Ban Văn hóa - Xã hội", kind="committee", parent_id=council.id)
         people = []
@@ -153,7 +166,8 @@ def seed(db: Database, data_dir: Path, *, today: datetime | None = None) -> bool
     store = data_dir / "documents"
     for spec in MEETINGS:
         day = (now + timedelta(days=spec["days"])).date()
-        starts = datetime.combine(day, time(spec["hour"]), tzinfo=VN)
+        hour = spec["hour"] if spec["hour"] is not None else now.astimezone(VN).hour
+        starts = datetime.combine(day, time(hour), tzinfo=VN)
         with db.write() as session:
             m = meetings.create_meeting(session, system, {
                 "title": spec["title"], "body_id": bodies[spec.get("body", 0)].id, "starts_at": starts,
@@ -169,4 +183,25 @@ def seed(db: Database, data_dir: Path, *, today: datetime | None = None) -> bool
             for file_name, title, pages in spec["documents"]:
                 data, pages = make_pdf(title, pages)
                 documents.attach_document(session, system, store, meeting_id=m["id"], agenda_item_id=None, file_name=file_name, data=data, pages=pages, title=title)
+            if spec["days"] == 0:
+                _check_in(session, m["id"], starts, people)
     return True
+
+
+def _check_in(session, meeting_id: str, starts: datetime, people: list) -> None:  # noqa: ANN001 - Session, [Person]
+    """A few arrivals at today's meeting, so its attendance board is not empty."""
+    def actor(username: str) -> Actor:
+        account = session.scalar(select(Account).where(Account.username == username))
+        return Actor(account_id=account.id, username=account.username, role=Role(account.role))
+
+    kiosk, secretary = actor("kiosk"), actor("thuky")
+    for index, minutes, how, detail in ATTENDANCE:
+        person_id = people[index].id
+        if how == "excused":
+            attendance.record(session, secretary, meeting_id, {"person_id": person_id, "action": "excused", "reason": detail})
+            continue
+        at = starts - timedelta(minutes=minutes)
+        if how == "face":
+            attendance.record(session, kiosk, meeting_id, {"person_id": person_id, "action": "check_in", "method": "face", "distance": detail, "at": at, "device": KIOSK_DEVICE})
+        else:
+            attendance.record(session, secretary, meeting_id, {"person_id": person_id, "action": "check_in", "method": "manual", "reason": detail, "at": at, "device": "Văn phòng HĐND"})

@@ -12,8 +12,10 @@ from app.errors import PermissionDeniedError
 from app.storage.models import Body, Membership, Person
 
 
-def body_dict(b: Body) -> dict[str, Any]:
-    return {"id": b.id, "name": b.name, "kind": b.kind, "parent_id": b.parent_id}
+def body_dict(b: Body, member_ids: list[str] | None = None) -> dict[str, Any]:
+    # The members and the quorum rule let a client compute the attendance board offline.
+    return {"id": b.id, "name": b.name, "kind": b.kind, "parent_id": b.parent_id, "quorum_rule": b.quorum_rule,
+            "quorum_count": b.quorum_count, "member_ids": member_ids or []}
 
 
 def person_dict(p: Person) -> dict[str, Any]:
@@ -23,7 +25,11 @@ def person_dict(p: Person) -> dict[str, Any]:
 def list_bodies(session: Session, actor: Actor) -> list[dict[str, Any]]:
     if actor.role not in MEMBERS:
         raise PermissionDeniedError()
-    return [body_dict(b) for b in session.scalars(select(Body).order_by(Body.name))]
+    members: dict[str, list[str]] = {}
+    query = select(Membership.body_id, Person.id).join(Person, Person.id == Membership.person_id).order_by(Person.full_name, Person.id)
+    for body_id, person_id in session.execute(query):
+        members.setdefault(body_id, []).append(person_id)
+    return [body_dict(b, members.get(b.id)) for b in session.scalars(select(Body).order_by(Body.name))]
 
 
 def list_persons(session: Session, actor: Actor, *, body_id: str | None = None) -> list[dict[str, Any]]:

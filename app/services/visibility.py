@@ -64,7 +64,7 @@ def visible_event(scope: Scope, event: dict[str, Any]) -> dict[str, Any] | None:
         return _annotation_event(scope, event)
     if scope.all_meetings:
         return event
-    if event["kind"] not in ("meeting", "agenda") or (event.get("body_id") not in scope.body_ids and event.get("meeting_id") not in scope.meeting_ids):
+    if event["kind"] not in ("meeting", "agenda", "live", "task") or (event.get("body_id") not in scope.body_ids and event.get("meeting_id") not in scope.meeting_ids):
         return None
     if event["kind"] == "meeting" and data.get("status") in _HIDDEN:
         return {**event, "action": "deleted", "data": None}

@@ -322,3 +322,42 @@ class LocalCache:
             if op["kind"] == kind and op["entity_id"] == entity_id and op["method"] == "PATCH" and op["body"]:
                 merged.update(op["body"])
         return merged
+
+    # --- the live meeting (app/services/live.py): whole records in meta, replaced as they come --
+    def get_live(self, meeting_id: str) -> dict[str, Any] | None:
+        return self.get_meta(f"live:{meeting_id}")
+
+    def put_live(self, meeting_id: str, state: dict[str, Any]) -> None:
+        """Keep the newer of what we have and `state` (by the server's version of the meeting's live state)."""
+        with self._lock:
+            current = self.get_live(meeting_id)
+            if current is None or state.get("version", 0) >= current.get("version", 0):
+                self.set_meta(f"live:{meeting_id}", state)
+
+    def list_tasks(self, meeting_id: str) -> list[dict[str, Any]]:
+        tasks = self.get_meta(f"tasks:{meeting_id}") or {}
+        return sorted(tasks.values(), key=lambda t: (t.get("created_at") or "", t["id"]))
+
+    def put_task(self, task: dict[str, Any]) -> None:
+        with self._lock:
+            tasks = self.get_meta(f"tasks:{task['meeting_id']}") or {}
+            tasks[task["id"]] = task
+            self.set_meta(f"tasks:{task['meeting_id']}", tasks)
+
+    def replace_live(self, states: dict[str, dict[str, Any]], tasks: list[dict[str, Any]]) -> None:
+        """Start the live records over from a server snapshot."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute("DELETE FROM meta WHERE key LIKE 'live:%' OR key LIKE 'tasks:%' OR key LIKE 'ballots:%'")
+                for meeting_id, state in states.items():
+                    self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (f"live:{meeting_id}", json.dumps(state, ensure_ascii=False)))
+                grouped: dict[str, dict[str, Any]] = {}
+                for task in tasks:
+                    grouped.setdefault(task["meeting_id"], {})[task["id"]] = task
+                for meeting_id, by_id in grouped.items():
+                    self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (f"tasks:{meeting_id}", json.dumps(by_id, ensure_ascii=False)))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise

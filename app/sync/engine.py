@@ -169,6 +169,7 @@ class SyncEngine:
     async def _snapshot(self) -> None:
         snap = await asyncio.to_thread(self.api.snapshot)
         self.cache.replace_all(snap)
+        self.cache.replace_live(snap.get("live") or {}, snap.get("tasks") or [])
         self.bus.publish(Change("all", seq=snap["seq"]))
 
     async def _follow(self) -> None:
@@ -274,6 +275,12 @@ class SyncEngine:
                     self.cache.remove_annotation(entity_id)
                 else:
                     self.cache.put_annotation(record)
+        elif kind == "live" and ev.get("data"):
+            self.cache.put_live(entity_id, ev["data"])
+        elif kind == "task" and ev.get("data"):
+            self.cache.put_task(ev["data"])
+        elif kind == "ballot" and ev.get("data"):
+            self.cache.set_meta(f"ballots:{entity_id}", ev["data"])  # the running count, for the chair's console
         self.cache.set_meta("last_seq", ev["seq"])
         self.bus.publish(Change(kind, (entity_id,), seq=ev["seq"]))
 

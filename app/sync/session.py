@@ -15,6 +15,7 @@ from typing import Any, Callable
 from app.domain import agenda as agenda_rules
 from app.domain import annotations as annotation_rules
 from app.domain import invitations as inv_rules
+from app.domain import live as live_rules
 from app.domain import meetings as rules
 from app.domain.clock import utcnow
 from app.domain.roles import EDITORS, Role
@@ -551,6 +552,114 @@ class ChamberSession(AttendanceCommands):
         stamp = watermark_text(self.display_name, datetime.now().strftime("%d/%m/%Y")) if watermark else None
         placed = [a for a in self.annotations(document_id) if a.get("placement") != "unplaced"]
         return export_annotated(source, Path(target), placed, watermark=stamp)
+
+    # --- the live meeting (app/services/live.py); commands go through the outbox -----------------
+    def live_state(self, meeting_id: str) -> dict[str, Any]:
+        """The meeting's live state as this device last heard it (`scheduled` before it opens)."""
+        return self.cache.get_live(meeting_id) or {"meeting_id": meeting_id, "state": live_rules.LiveState.SCHEDULED.value, "current_item_id": None,
+                                                   "page": None, "floor": None, "queue": [], "votes": [], "conclusions": {}, "version": 0}
+
+    def _require_runner(self) -> None:
+        if self.role not in live_rules.RUNNERS:
+            raise PermissionDeniedError()
+
+    def _live_vote(self, vote_id: str) -> dict[str, Any]:
+        for state in (self.cache.get_meta(k) for k in self._live_keys()):
+            for vote in (state or {}).get("votes", []):
+                if vote["id"] == vote_id:
+                    return vote
+        raise NotFoundError()
+
+    def _live_keys(self) -> list[str]:
+        return [f"live:{m['id']}" for m in self.cache.list_meetings()]
+
+    def live_command(self, meeting_id: str, command: str, **args: Any) -> str:
+        """The chair's console: open, pause, resume, adjourn, close, goto (item_id), next, previous,
+        show_page (document_id, page), set_item_time (seconds), give_floor (request_id, seconds),
+        set_speaking_time (seconds), end_floor. Checked here with the server's rules, then queued."""
+        self._require_runner()
+        meeting = self.get_meeting(meeting_id)
+        parsed = live_rules.parse_command(command)
+        live_rules.check_allowed(live_rules.LiveState(self.live_state(meeting_id)["state"]), parsed)
+        return self._queue("POST", f"/meetings/{meeting_id}/live/commands", {"command": parsed.value, **args}, kind="live", entity_id=meeting_id,
+                           meeting_id=meeting_id, summary=meeting["title"])
+
+    def ask_to_speak(self, meeting_id: str, *, point_of_order: bool = False) -> str:
+        """Join the speakers' queue; returns the request's id (use it to withdraw)."""
+        meeting = self.get_meeting(meeting_id)
+        request_id = str(uuid.uuid4())
+        kind = live_rules.SpeakKind.POINT_OF_ORDER if point_of_order else live_rules.SpeakKind.SPEAK
+        self._queue("POST", f"/meetings/{meeting_id}/speakers", {"id": request_id, "kind": kind.value}, kind="live", entity_id=request_id,
+                    meeting_id=meeting_id, summary=meeting["title"])
+        return request_id
+
+    def withdraw_request(self, meeting_id: str, request_id: str) -> str:
+        return self._queue("POST", f"/speakers/{request_id}/withdraw", None, kind="live", entity_id=request_id, meeting_id=meeting_id, summary="")
+
+    def open_vote(self, meeting_id: str, question: str, *, options: list[str] | None = None, secret: bool = False, rule: str = "simple",
+                  duration_seconds: int = 0, agenda_item_id: str | None = None) -> str:
+        """Open a vote on the current (or given) item; returns the vote's id."""
+        self._require_runner()
+        meeting = self.get_meeting(meeting_id)
+        body: dict[str, Any] = {"id": str(uuid.uuid4()), "question": question, "options": live_rules.vote_options(options), "secret": secret,
+                                "rule": live_rules.majority_rule(rule).value, "duration_seconds": live_rules.seconds(duration_seconds)}
+        if agenda_item_id is not None:
+            body["agenda_item_id"] = agenda_item_id
+        self._queue("POST", f"/meetings/{meeting_id}/votes", body, kind="live", entity_id=body["id"], meeting_id=meeting_id, summary=meeting["title"])
+        return body["id"]
+
+    def cast_vote(self, vote_id: str, choice: str) -> str:
+        """Vote, or change one's vote while it is open. A secret ballot carries a receipt this
+        device keeps: only this device can change it, and the server never links it to the voter."""
+        vote = self._live_vote(vote_id)
+        live_rules.check_choice(vote["options"], choice)
+        if self.account.get("person_id") not in vote.get("eligible", []):
+            raise live_rules.NotEligibleError()
+        body: dict[str, Any] = {"choice": choice}
+        if vote.get("secret"):
+            receipt = self.cache.get_meta(f"receipt:{vote_id}") or uuid.uuid4().hex + uuid.uuid4().hex
+            self.cache.set_meta(f"receipt:{vote_id}", receipt)
+            body["receipt"] = receipt
+        self.cache.set_meta(f"my_ballot:{vote_id}", choice)
+        return self._queue("POST", f"/votes/{vote_id}/ballots", body, kind="ballot", entity_id=vote_id, meeting_id=vote["meeting_id"], summary=vote["question"][:80])
+
+    def my_ballot(self, vote_id: str) -> str | None:
+        """How this device voted (kept on the device, also for a secret vote)."""
+        return self.cache.get_meta(f"my_ballot:{vote_id}")
+
+    def close_vote(self, vote_id: str) -> str:
+        self._require_runner()
+        vote = self._live_vote(vote_id)
+        return self._queue("POST", f"/votes/{vote_id}/close", None, kind="live", entity_id=vote_id, meeting_id=vote["meeting_id"], summary=vote["question"][:80])
+
+    def vote_details(self, vote_id: str) -> dict[str, Any]:
+        """Network: how many voted, the caller's ballot, and for the chair the running count of a named vote."""
+        return self.api.request("GET", f"/votes/{vote_id}")
+
+    def ballot_count(self, vote_id: str) -> dict[str, Any] | None:
+        """The running count last heard (chair, secretariat, admin and the hall display receive it)."""
+        return self.cache.get_meta(f"ballots:{vote_id}")
+
+    def set_conclusion(self, meeting_id: str, item_id: str, text: str, *, vote_id: str | None = None) -> str:
+        self._require_runner()
+        self._agenda_item(meeting_id, item_id)
+        return self._queue("PUT", f"/meetings/{meeting_id}/conclusions/{item_id}", {"text": text, "vote_id": vote_id}, kind="live", entity_id=item_id,
+                           meeting_id=meeting_id, summary=text[:80])
+
+    def list_tasks(self, meeting_id: str) -> list[dict[str, Any]]:
+        return self.cache.list_tasks(meeting_id)
+
+    def create_task(self, meeting_id: str, fields: dict[str, Any]) -> str:
+        self._require_runner()
+        self.get_meeting(meeting_id)
+        task_id = str(uuid.uuid4())
+        self._queue("POST", f"/meetings/{meeting_id}/tasks", {"id": task_id, **fields}, kind="task", entity_id=task_id, meeting_id=meeting_id,
+                    summary=str(fields.get("what", ""))[:80])
+        return task_id
+
+    def update_task(self, meeting_id: str, task_id: str, fields: dict[str, Any]) -> str:
+        self._require_runner()
+        return self._queue("PATCH", f"/tasks/{task_id}", fields, kind="task", entity_id=task_id, meeting_id=meeting_id, summary=str(fields.get("what", ""))[:80])
 
     # --- the outbox, as the user sees it ------------------------------------------------------
     def retry_operation(self, operation_id: str) -> None:

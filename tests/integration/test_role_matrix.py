@@ -115,6 +115,18 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("GET", "/face-consents"): None,
     ("POST", "/persons/{person_id}/face-consent"): {"text_version": "2026-01"},
     ("DELETE", "/persons/{person_id}/face-consent"): None,
+    ("GET", "/meetings/{meeting_id}/live"): None,
+    ("POST", "/meetings/{meeting_id}/live/commands"): {"command": "next"},
+    ("POST", "/meetings/{meeting_id}/speakers"): {"kind": "speak"},
+    ("POST", "/speakers/{request_id}/withdraw"): None,
+    ("POST", "/meetings/{meeting_id}/votes"): {"question": "Biểu quyết mẫu", "rule": "absolute"},
+    ("GET", "/votes/{vote_id}"): None,
+    ("POST", "/votes/{vote_id}/ballots"): {"choice": "for"},
+    ("POST", "/votes/{vote_id}/close"): None,
+    ("PUT", "/meetings/{meeting_id}/conclusions/{item_id}"): {"text": "Thống nhất thông qua"},
+    ("GET", "/meetings/{meeting_id}/tasks"): None,
+    ("POST", "/meetings/{meeting_id}/tasks"): {"what": "Rà soát danh mục", "responsible_unit": "UBND phường", "deadline": "2027-01-15"},
+    ("PATCH", "/tasks/{task_id}"): {"progress": 40},
     ("GET", "/documents/{document_id}/annotations"): None,
     ("POST", "/documents/{document_id}/annotations"): {"kind": "note", "page": 0, "rects": [[60, 60, 76, 76]], "note": "Ghi chú mẫu"},
     ("PATCH", "/annotations/{annotation_id}"): {"note": "Ghi chú (sửa)", "base_version": 1},
@@ -208,8 +220,25 @@ def fresh_targets(server_ctx, username: str) -> dict[str, str]:  # noqa: ANN001
         account = session.scalar(select(Account).where(Account.username == username))
         author = Actor(account.id, username, Role(account.role), account.person_id) if Role(account.role) in documents.DOCUMENT_READERS else system
         note = annotations.create_annotation(session, author, document["id"], {"kind": "note", "page": 0, "rects": [[40, 40, 56, 56]], "note": "Ghi chú"})
-    return {"meeting_id": m["id"], "item_id": item["id"], "invitation_id": invitation["id"], "document_id": document["id"], "meeting_kind": "regular", "lang": "vi",
+    with server_ctx.db.write() as session:
+        live_ids = live_targets(session, username, m["id"])
+    return {**live_ids, "meeting_id": m["id"], "item_id": item["id"], "invitation_id": invitation["id"], "document_id": document["id"], "meeting_kind": "regular", "lang": "vi",
             "annotation_id": note["id"]}
+
+
+def live_targets(session, username: str, meeting_id: str) -> dict[str, str]:  # noqa: ANN001
+    """The fresh meeting opened by its chair, with a named vote open, a request to speak (the
+    caller's own when they are a person) and a follow-up task."""
+    from app.services import live
+
+    system = Actor.system()
+    live.run_command(session, system, meeting_id, {"command": "open"})
+    vote = live.open_vote(session, system, meeting_id, {"question": "Thông qua mục 1"})
+    account = session.scalar(select(Account).where(Account.username == username))
+    speaker_id = account.person_id if account.person_id and Role(account.role) in live.PARTICIPANTS else vote["eligible"][0]
+    request = live.ask_to_speak(session, Actor(None, "system", Role.DELEGATE, speaker_id), meeting_id)
+    task = live.create_task(session, system, meeting_id, {"what": "Báo cáo tiến độ", "responsible_unit": "Văn phòng"})
+    return {"vote_id": vote["id"], "request_id": request["id"], "task_id": task["id"]}
 
 
 def attendance_targets(server_ctx) -> dict[str, str]:  # noqa: ANN001
@@ -228,7 +257,7 @@ def test_every_endpoint_refuses_a_caller_without_token(demo, api) -> None:  # no
     for method, path, _ in endpoints(demo[0].app):
         if (method, path) in PUBLIC:
             continue
-        url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=placeholder, invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi",
+        url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=placeholder, invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi", vote_id=placeholder, request_id=placeholder, task_id=placeholder,
                           annotation_id=placeholder, person_id=placeholder, body_id=placeholder)
         for token in (None, "not-a-token"):
             response = api.call(method, url, token=token, **request_body(SAMPLES[(method, path)]))
@@ -245,7 +274,7 @@ def test_every_endpoint_refuses_a_revoked_token(demo, api) -> None:  # noqa: ANN
     for method, path, _ in endpoints(demo[0].app):
         if (method, path) in PUBLIC:
             continue
-        url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=login["token_id"], invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi",
+        url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=login["token_id"], invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi", vote_id=placeholder, request_id=placeholder, task_id=placeholder,
                          annotation_id=placeholder, person_id=placeholder, body_id=placeholder)
         response = api.call(method, url, token=login["token"], **request_body(SAMPLES[(method, path)]), headers={"Accept-Language": "en"})
         assert response.status_code == 401, f"{method} {path}: {response.status_code} {response.text}"

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Request
 
 from app.domain.roles import MEMBERS, Actor
 from app.server.deps import require
-from app.services import agenda, annotations, directory, documents, invitations, meetings
+from app.services import agenda, annotations, directory, documents, invitations, live, meetings
 from app.services.attendance import visible_events as visible_attendance
 from app.services.events import last_seq
 
@@ -44,4 +44,6 @@ def snapshot(request: Request, actor: Actor = Depends(reader)) -> dict:
             "documents": documents.visible_documents(session, actor),
             "attendance": visible_attendance(session, actor),
             "annotations": annotations.visible_annotations(session, actor),
+            "live": live.visible_live(session, [m["id"] for m in visible]),
+            "tasks": live.visible_tasks(session, [m["id"] for m in visible]),
         }
