@@ -11,6 +11,7 @@ shown in Vietnam's time zone, as in a council office.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import tempfile
@@ -261,6 +262,52 @@ def shoot_reader(out: Path, tasks: TaskRunner) -> None:
     reader.close()
 
 
+def shoot_annotations(delegate: MainWindow, secretariat: MainWindow, out: Path, meeting: dict) -> None:
+    """The delegate's reader with annotations on the budget proposal: highlights and an underline
+    over words found in the page's text, a pen mark, a bookmark, the delegate's note open in its
+    editor, and a note the secretariat shared with the meeting, listed in the side panel."""
+    from app.pdf.text_select import line_rects, select_words, selection_text
+    from ui.views.reader.reader_window import ReaderWindow
+
+    session = delegate.session
+    wait_until(lambda: any(d["file_name"] == "to_trinh_ngan_sach_2026.pdf" for d in session.list_documents(meeting["id"])), 20, "the proposal")
+    document = next(d for d in session.list_documents(meeting["id"]) if d["file_name"] == "to_trinh_ngan_sach_2026.pdf")
+    path = session.download_document(document["id"])
+    reader = ReaderWindow(path, title=document["title"], tasks=delegate.tasks, session=session, document=document)
+    reader.resize(*SIZE)
+    reader.show_panel("annotations")
+    reader.show()
+    wait_until(lambda: reader.ready, 20, "the reader")
+    reader.document.request_words(0)
+    wait_until(lambda: reader.document.words(0) is not None, 20, "the words of page 1")
+    words = reader.document.words(0)
+
+    def mark(kind: str, first: str, last: str, colour: str, *, after: int = 0) -> None:
+        start = [n for n, w in enumerate(words) if w.text.startswith(first)][after]
+        end = next(n for n, w in enumerate(words) if n >= start and w.text.startswith(last))
+        middle = lambda w: ((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)  # noqa: E731
+        chosen = select_words(words, middle(words[start]), middle(words[end]))
+        reader.annotations.set.create(kind=kind, page=0, rects=[list(r) for r in line_rects(chosen)], text=selection_text(chosen), colour=colour)
+
+    mark("highlight", "104,2%", "toán;", "#FFD43B")
+    mark("highlight", "100%", "tử", "#51CF66")
+    mark("underline", "Tổng", "92,7%", "#E03131", after=1)
+    reader.annotations.set.create(kind="ink", page=0, colour="#339AF0",
+                                  ink=[[[394 + 27 * math.cos(a / 8), 264 + 12 * math.sin(a / 8), 0.5] for a in range(0, 54)]])
+    reader.annotations.toggle_bookmark(0)
+    note = reader.annotations.set.create(kind="note", page=0, rects=[[548, 86, 566, 104]], colour="#FFD43B",
+                                         note="Đề nghị UBND làm rõ nguồn vốn giải ngân 92,7% và các dự án chậm tiến độ.")
+    secretariat.session.create_annotation(document["id"], kind="note", page=0, rects=[[548, 300, 566, 318]], colour="#F06595", visibility="meeting",
+                                          note="Số liệu cập nhật đến ngày 30/11; bản sửa sẽ gửi trước kỳ họp.")
+    wait_until(lambda: len(reader.annotations.set.items) == 7, 20, "the shared note")
+    reader.annotations.jump_to(note["id"])
+    reader.view.go_to_page(0)
+    wait_until(lambda: reader.view.is_showing(0), 20, "page 1")
+    in_languages(("vi", "en"), lambda lang: save(reader, out, f"reader_annotations_{lang}"))
+    save(reader, out, "reader_annotations")
+    reader.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
@@ -319,6 +366,7 @@ def main() -> int:
         save(delegate, out, "delegate")
 
         shoot_documents(secretariat, out, upcoming)
+        shoot_annotations(delegate, secretariat, out, upcoming)
 
         # Invitations: send, track, answer, report.
         shoot_invitations(secretariat, delegate, ctx, out, upcoming)

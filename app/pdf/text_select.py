@@ -52,16 +52,16 @@ def rotation_matrix(page: pymupdf.Page) -> Matrix | None:
 
 
 def nearest_word(words: Sequence[Word], x: float, y: float) -> int | None:
-    """The index of the word under (x, y), else of the nearest one, a word of the same line first."""
-    best, best_score = None, float("inf")
+    """The index of the word under (x, y), else of the nearest one, a word of the same line first.
+    Boxes of two lines set tight overlap by a point or two: between them the line whose middle
+    is nearer wins."""
+    best, best_score = None, (float("inf"), float("inf"))
     for i, w in enumerate(words):
         dx = max(w.x0 - x, 0.0, x - w.x1)
         dy = max(w.y0 - y, 0.0, y - w.y1)
-        score = dy * LINE_WEIGHT + dx
+        score = (dy * LINE_WEIGHT + dx, abs(y - (w.y0 + w.y1) / 2))
         if score < best_score:
             best, best_score = i, score
-            if score == 0.0:
-                break
     return best
 
 

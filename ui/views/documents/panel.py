@@ -307,7 +307,7 @@ class DocumentsPanel(Translatable, QWidget):
 
     def _open(self, document: dict[str, Any], path: Path) -> None:
         title = document.get("title") or document.get("file_name") or ""
-        window = open_reader(path, title, parent=self.window(), tasks=self.tasks)
+        window = open_reader(path, title, parent=self.window(), tasks=self.tasks, session=self.session, document=document)
         self.readers = [r for r in self.readers if _valid(r)] + [window]
         self._show_cell(document["id"])
         self.reader_opened.emit(window)

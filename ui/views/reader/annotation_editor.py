@@ -30,11 +30,11 @@ QLabel#EditorMeta { color: #5f6b7a; font-size: 8.5pt; }
 QLabel#EditorQuote { color: #334155; font-style: italic; border-left: 3px solid #d6dde6; padding-left: 8px; }
 QLabel#EditorNotice { color: #8a4b08; font-size: 8.5pt; }
 QPlainTextEdit#NoteEdit { font-size: 10pt; }
-QPushButton[variant="swatch"] { background: transparent; border: 2px solid transparent; border-radius: 13px; padding: 0;
-                               min-width: 22px; max-width: 22px; min-height: 22px; max-height: 22px; }
-QPushButton[variant="swatch"]:checked { border-color: #14324f; }
-QFrame#AnnotationEditor QPushButton { padding: 6px 10px; }
-QFrame#AnnotationEditor QPushButton[variant="icon"] { padding: 4px; }
+QFrame#AnnotationEditor QPushButton[variant="swatch"] { background: transparent; border: 2px solid transparent; border-radius: 14px; padding: 0;
+                               min-width: 24px; max-width: 24px; min-height: 24px; max-height: 24px; }
+QFrame#AnnotationEditor QPushButton[variant="swatch"]:checked { border-color: #14324f; }
+QFrame#AnnotationEditor QPushButton[variant="primary"], QFrame#AnnotationEditor QPushButton[variant="danger"],
+QFrame#AnnotationEditor QPushButton#EditorShare { padding: 6px 10px; }
 """
 WIDTH = 330
 GAP = 14  # between the annotation and the card
@@ -78,7 +78,7 @@ class AnnotationEditor(Translatable, QFrame):
         self.quote = label("EditorQuote", wrap=True)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setObjectName("NoteEdit")
-        self.note_edit.setFixedHeight(96)
+        self.note_edit.setFixedHeight(76)
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.textChanged.connect(self._update_buttons)
         self.note_edit.installEventFilter(self)

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
+from app.domain.annotations import ANNOTATORS
 from app.i18n import _, ngettext
 from app.pdf.render import PageRenderer
 from app.pdf.search import SearchHit, fold
@@ -119,7 +120,7 @@ class ReaderWindow(Translatable, QMainWindow):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._start_search)
         self.annotations: ReaderAnnotations | None = None
-        if session is not None and document is not None:
+        if session is not None and document is not None and session.role in ANNOTATORS:  # a kiosk or a guest only reads
             self.annotations = ReaderAnnotations(self, session, document, notify=self.show_notice)
         self._connect()
         self._set_enabled(False)
