@@ -475,3 +475,39 @@ def test_export_and_language_switch(qtbot, devices, open_reader, tmp_path: Path)
     assert window.side.tabs["annotations"].text() == "Annotations"
     assert window.notice.message == f"Saved to {target}"
     window.grab().save(str(SHOTS / "reader_annotations_en.png"))
+
+
+# --- the pure parts -------------------------------------------------------------------------------------
+def test_word_selection_and_coordinates_without_qt() -> None:
+    from app.pdf.text_select import Word, apply, invert, line_rects, map_rect, nearest_word, select_words, selection_text
+
+    # Two lines whose boxes overlap by a point, as tight Vietnamese text often is.
+    words = [Word(60, 100, 90, 113, "Tổng", 0, 0, 0), Word(94, 100, 120, 113, "thu", 0, 0, 1), Word(124, 100, 170, 113, "ngân", 0, 0, 2),
+             Word(60, 112, 100, 125, "sách", 0, 1, 0), Word(104, 112, 150, 125, "đạt", 0, 1, 1)]
+    assert nearest_word(words, 70, 112.2) == 0 and nearest_word(words, 70, 112.8) == 3  # the nearer middle wins
+    assert nearest_word(words, 300, 106) == 2  # beyond the end of a line: its last word, not the next line
+    chosen = select_words(words, (100, 106), (110, 118))  # backwards works the same
+    assert selection_text(chosen) == "thu ngân sách đạt" == selection_text(select_words(words, (110, 118), (100, 106)))
+    assert line_rects(chosen) == [(94, 100, 170, 113), (60, 112, 150, 125)]
+    m = (0.0, 1.0, -1.0, 0.0, 842.0, 0.0)  # a page turned 90°
+    assert apply(invert(m), *apply(m, 72.5, 100.25)) == pytest.approx((72.5, 100.25))
+    assert map_rect(m, (10, 20, 30, 60)) == pytest.approx((782, 10, 822, 30))
+
+
+def test_ink_smoothing_and_hit_testing_without_qt() -> None:
+    from ui.views.reader.annotation_geometry import annotation_at, bounds, smooth_stroke
+
+    raw = [[100 + i * 0.2, 200 + (0.2 if i % 2 else -0.2), 0.5] for i in range(50)] + [[110, 210, 0.9]]
+    smooth = smooth_stroke(raw)
+    assert smooth[0][:2] == [100, 199.8] and smooth[-1][:2] == [110, 210]  # the ends stay where the pen was
+    assert len(smooth) < len(raw) / 2  # jitter under MIN_STEP dropped
+    assert max(p[1] for p in smooth[1:-1]) - min(p[1] for p in smooth[1:-1]) < 6  # and evened out
+    assert all(0 <= p[2] <= 1 for p in smooth)
+    ink = {"id": "i", "kind": "ink", "page": 0, "ink": [[[0, 0, 0.5], [100, 100, 0.5]]]}
+    light = {"id": "h", "kind": "highlight", "page": 0, "rects": [[40, 40, 60, 60]]}
+    note = {"id": "n", "kind": "note", "page": 0, "rects": [[48, 48, 66, 66]]}
+    assert annotation_at([light, ink, note], 0, 50, 50)["id"] == "n"  # the small mark on top wins
+    assert annotation_at([light, ink], 0, 50, 50)["id"] == "i"
+    assert annotation_at([light, ink], 0, 45, 55)["id"] == "h"  # off the line
+    assert annotation_at([light, ink], 1, 50, 50) is None  # another page
+    assert bounds(ink) == (0, 0, 100, 100)

@@ -80,6 +80,9 @@ class AnnotationTools(QObject):
         self._drag = self._finish_when_words = None
         self.tool = tool
         self.view.viewport().setCursor(CURSORS[tool])
+        if tool in ("highlight", "underline") and self.document is not None:
+            for page in self.view.visible_pages():  # ready before the first drag
+                self.document.request_words(page)
         self.tool_changed.emit(tool)
         self._repaint()
 
