@@ -227,6 +227,8 @@ def update_annotation(session: Session, actor: Actor, annotation_id: str, change
     for key in rules.EDITABLE:
         if key in clean or key == "shared_with":
             setattr(a, key, result[key])
+    if a.placement == "unplaced" and {"page", "rects", "ink"} & set(clean):
+        a.placement = "placed"  # its author put it back on the page by hand
     a.version += 1
     a.updated_at = now
     return _publish(session, actor, a, "updated", previous=previous)

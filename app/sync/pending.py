@@ -82,6 +82,8 @@ def replay_annotation(annotation: dict[str, Any], operations: list[dict[str, Any
             if "base_document_id" in body and body["base_document_id"] != annotation.get("document_id"):
                 changes = {k: v for k, v in changes.items() if k not in ("page", "rects", "ink", "text")}  # as the server will do
             annotation = {**annotation, **changes}
+            if annotation.get("placement") == "unplaced" and {"page", "rects", "ink"} & set(changes):
+                annotation["placement"] = "placed"
             if annotation.get("visibility") != "people":
                 annotation["shared_with"] = []
             annotation["version"] = int(annotation.get("version") or 1) + 1

@@ -517,6 +517,8 @@ class ChamberSession(AttendanceCommands):
             return current
         result = annotation_rules.merged(current, clean)
         updated = {**result, "version": int(current.get("version") or 1) + 1, "updated_at": utcnow().isoformat()}
+        if updated.get("placement") == "unplaced" and {"page", "rects", "ink"} & set(clean):
+            updated["placement"] = "placed"  # put back on the page by hand (the server does the same)
         self.cache.put_annotation(updated)
         body = {**clean, "base_version": current.get("version"), "base_document_id": current["document_id"]}
         self._queue("PATCH", f"/annotations/{annotation_id}", body, kind="annotation", entity_id=annotation_id, meeting_id=current.get("meeting_id"),

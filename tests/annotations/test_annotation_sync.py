@@ -159,3 +159,9 @@ def test_a_new_version_carries_the_annotations_to_every_client(chamber: Chamber,
     assert [(a["id"], a["note"]) for a in delegate.unplaced_annotations(new["id"])] == [(parking["id"], "Ai quản lý bãi xe?")]
     assert colleague.engine.wait_until(lambda: set(mine_on(colleague, new["id"])) == {budget["id"]}, 3)
     assert mine_on(colleague, new["id"])[budget["id"]]["page"] == 2 and colleague.unplaced_annotations(new["id"]) == []
+    # Its author puts it back by hand, on the school's line: placed again, everywhere.
+    delegate.update_annotation(parking["id"], {"page": 1, "rects": text_rects(v2, 1, SCHOOL), "text": SCHOOL})
+    assert delegate.unplaced_annotations(new["id"]) == []
+    assert delegate.engine.wait_until(delegate.engine.idle, 5)
+    server = {a["id"]: a for a in chamber.rest.call("daibieu", "GET", f"/documents/{new['id']}/annotations").json()}
+    assert server[parking["id"]]["placement"] == "placed" and server[parking["id"]] == mine_on(delegate, new["id"])[parking["id"]]
