@@ -8,19 +8,17 @@ from __future__ import annotations
 import asyncio
 import secrets
 import uuid
-from datetime import timedelta
 
 import httpx
 from sqlalchemy import inspect, select
 
-from app.domain.roles import Actor, Role
+from app.domain.roles import Actor
 from app.net.tls import client_ssl_context
-from app.services import attendance, directory
-from app.services.accounts import hash_token
-from app.storage.models import Account, DeviceToken, Event, SecretBallot, VoteBallot, VoteParticipant, utcnow
+from app.services import attendance
+from app.storage.models import Account, Event, SecretBallot, VoteBallot, VoteParticipant
 from app.sync.session import ChamberSession
 from tests.integration.conftest import Chamber
-from tests.live.conftest import session_meeting
+from tests.live.conftest import make_voters, session_meeting
 
 
 def person_of(chamber: Chamber, username: str) -> str:
@@ -211,17 +209,7 @@ def test_a_secret_vote_stores_who_voted_but_not_how(chamber: Chamber) -> None:
 def test_a_hundred_voters_at_once_are_all_recorded(chamber: Chamber) -> None:
     meeting = session_meeting(chamber.ctx)
     voters = 100
-    tokens = []
-    with chamber.ctx.db.write() as session:
-        for n in range(voters):
-            person = directory.add_person(session, full_name=f"Đại biểu thử {n:03d}", title="Đại biểu HĐND", unit="")
-            directory.add_membership(session, body_id=meeting["body_id"], person_id=person.id)
-            account = Account(username=f"voter{n:03d}", password_hash="!", role=Role.DELEGATE.value, person_id=person.id)
-            session.add(account)
-            session.flush()
-            token = secrets.token_urlsafe(24)
-            session.add(DeviceToken(account_id=account.id, token_hash=hash_token(token), device_name="test", expires_at=utcnow() + timedelta(days=1)))
-            tokens.append(token)
+    tokens = make_voters(chamber.ctx, meeting["body_id"], voters)
     rest = chamber.rest()
     chair = rest.token("chutoa")
     ok(rest.call("POST", f"/meetings/{meeting['id']}/live/commands", token=chair, json={"command": "open"}))
