@@ -570,6 +570,9 @@ class ChamberSession(AttendanceCommands):
             for vote in (state or {}).get("votes", []):
                 if vote["id"] == vote_id:
                     return vote
+        for op in self.cache.operations("pending"):  # opened from this device, not confirmed yet
+            if op["entity_id"] == vote_id and op["method"] == "POST" and op["path"].endswith("/votes"):
+                return {**op["body"], "meeting_id": op["meeting_id"], "state": "open", "eligible": []}
         raise NotFoundError()
 
     def _live_keys(self) -> list[str]:

@@ -230,3 +230,39 @@ def test_a_hundred_voters_at_once_are_all_recorded(chamber: Chamber) -> None:
     assert closed["result"]["cast"] == voters
     assert closed["result"]["counts"] == {"for": 90, "against": 10, "abstain": 0}
     assert closed["result"]["adopted"] is True  # 90 of 115 members ≥ two thirds (77)
+
+
+def test_conclusions_and_follow_up_tasks_reach_every_device(chamber: Chamber) -> None:
+    meeting = session_meeting(chamber.ctx)["id"]
+    chair, delegate = chamber.login("chutoa"), chamber.login("daibieu")
+    item = chair.get_agenda(meeting)[0]["id"]
+    chair.live_command(meeting, "open")
+    vote_id = chair.open_vote(meeting, "Thông qua chương trình kỳ họp")
+    chair.close_vote(vote_id)
+    chair.set_conclusion(meeting, item, "Kỳ họp thống nhất chương trình.", vote_id=vote_id)
+    assert delegate.engine.wait_until(lambda: item in delegate.live_state(meeting)["conclusions"], 10)
+    assert delegate.live_state(meeting)["conclusions"][item]["text"] == "Kỳ họp thống nhất chương trình."
+    assert delegate.live_state(meeting)["conclusions"][item]["vote_id"] == vote_id
+
+    responsible = person_of(chamber, "daibieu")
+    overdue = chair.create_task(meeting, {"what": "Rà soát các khoản chi thường xuyên", "responsible_person_id": responsible,
+                                          "supporters": ["Phòng Tài chính - Kế hoạch"], "deadline": "2026-01-15", "expected_result": "Báo cáo rà soát"})
+    ahead = chair.create_task(meeting, {"what": "Lấy ý kiến cử tri khu phố 3", "responsible_unit": "UBND phường", "deadline": "2099-06-30"})
+    assert delegate.engine.wait_until(lambda: len(delegate.list_tasks(meeting)) == 2, 10)
+    tasks = {t["id"]: t for t in delegate.list_tasks(meeting)}
+    assert tasks[overdue]["timeliness"] == "late" and tasks[overdue]["supporters"] == ["Phòng Tài chính - Kế hoạch"]
+    assert tasks[ahead]["timeliness"] == "on_time" and tasks[ahead]["responsible_unit"] == "UBND phường"
+
+    chair.update_task(meeting, ahead, {"progress": 60, "progress_note": "Đã họp 2/3 tổ dân phố"})
+    chair.update_task(meeting, overdue, {"status": "done"})
+    assert delegate.engine.wait_until(lambda: {t["id"]: t["version"] for t in delegate.list_tasks(meeting)} == {overdue: 2, ahead: 2}, 10)
+    tasks = {t["id"]: t for t in delegate.list_tasks(meeting)}
+    assert (tasks[ahead]["progress"], tasks[ahead]["timeliness"]) == (60, "on_time")
+    assert (tasks[overdue]["status"], tasks[overdue]["progress"], tasks[overdue]["timeliness"]) == ("done", 100, "done_late")
+    chair.update_task(meeting, ahead, {"responsible_unit": ""})  # nobody responsible any more: refused
+    assert chair.engine.wait_until(lambda: chair.failed_operations() != [], 10)
+    assert chair.failed_operations()[0]["error_message"] == "The task is not valid: %(reason)s."
+
+    late = chamber.login("daibieu2")  # a new device gets tasks and conclusions from the snapshot
+    assert {t["id"] for t in late.list_tasks(meeting)} == {overdue, ahead}
+    assert item in late.live_state(meeting)["conclusions"]
