@@ -13,8 +13,10 @@ verdict says what to show:
     manual      final: still unsure after `retries` new looks: manual check-in
     refused     final: liveness failed (still picture, no blink in time): manual check-in
 
-While confirming, every frame must still match the same person: holding up somebody's photo for
-the identity and then blinking with one's own face restarts the attempt. After a final verdict
+While confirming, every frame must still be nearest to the same person (within
+`same_person_distance`: shut eyes move an encoding a little), and only a frame that fully
+matches can accept: holding up somebody's photo for the identity and then blinking with one's
+own face restarts the attempt. After a final verdict
 the next frame starts a new attempt; re-recognising somebody already checked in is for the
 attendance code to ignore. Call from one worker thread (never the GUI thread): ~0.1 s a frame.
 """
@@ -101,17 +103,20 @@ class Recognizer:
         result = self.matcher.match(face.encoding)
 
         if self.identity is not None:
-            if not (result.matched and result.person_id == self.identity.person_id):
-                self._new_attempt()  # a different face (or a worse view) while confirming: start over
+            # Still the same person? Shutting the eyes moves an encoding by ~0.1, so a frame
+            # whose nearest person is still the identity within `same_person_distance` keeps
+            # the attempt (and its blink) alive, but only a full match can accept.
+            if result.person_id != self.identity.person_id or result.distance > self.settings.same_person_distance:
+                self._new_attempt()  # somebody else in front of the camera: start over
                 return Verdict("looking", timestamp, face)
-            return self._identified(timestamp, face, live)
+            return self._identified(timestamp, face, live, result.matched)
 
         decision = self.agreement.add(result)
         if decision is None:
             return Verdict("looking", timestamp, face, result.person_id, result.distance, liveness=live)
         if decision.kind == "match":
             self.identity = decision
-            return self._identified(timestamp, face, live)
+            return self._identified(timestamp, face, live, True)
         if decision.kind == "unknown":
             return self._final(Verdict("unknown", timestamp, face, decision.person_id, decision.distance, PROMPT_UNKNOWN, live))
         self.unsure_count += 1
@@ -120,9 +125,9 @@ class Recognizer:
             return self._final(Verdict("manual", timestamp, face, decision.person_id, decision.distance, PROMPT_MANUAL, live))
         return Verdict("unsure", timestamp, face, decision.person_id, decision.distance, PROMPT_AGAIN, live)
 
-    def _identified(self, timestamp: float, face: Face, live: LivenessState | None) -> Verdict:
+    def _identified(self, timestamp: float, face: Face, live: LivenessState | None, matched: bool) -> Verdict:
         assert self.identity is not None
-        if live is None or live.state == "passed":
+        if matched and (live is None or live.state == "passed"):
             return self._final(Verdict("accepted", timestamp, face, self.identity.person_id, self.identity.distance, liveness=live))
         return Verdict("confirming", timestamp, face, self.identity.person_id, self.identity.distance, live.prompt, live)
 
