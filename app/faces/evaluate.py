@@ -93,6 +93,8 @@ class Evaluation:
     problems: list[Sample] = field(default_factory=list)
     skipped_folders: list[str] = field(default_factory=list)
     rows: list[Counts] = field(default_factory=list)
+    genuine: list[tuple[Sample, Nearest]] = field(default_factory=list)  # to the person's own enrolment
+    impostor: list[tuple[Sample, Nearest]] = field(default_factory=list)  # with the person left out
 
     def row(self, threshold: float) -> Counts:
         return next(r for r in self.rows if abs(r.threshold - threshold) < 1e-9)
@@ -144,12 +146,17 @@ def score(ev: Evaluation, thresholds: tuple[float, ...] = THRESHOLDS) -> Evaluat
     gallery = Gallery((person, samples[0].encoding) for person, samples in ev.people.items())
     genuine: list[tuple[Hashable, Nearest]] = []
     impostor: list[Nearest] = []
+    ev.genuine, ev.impostor = [], []
     for person, samples in ev.people.items():
+        own = Gallery([(person, samples[0].encoding)])
         for sample in samples[1:]:
             genuine.append((person, gallery.nearest(sample.encoding)))
+            ev.genuine.append((sample, own.nearest(sample.encoding)))
         others = gallery.without(person)
         for sample in samples:
-            impostor.append(others.nearest(sample.encoding))
+            near = others.nearest(sample.encoding)
+            impostor.append(near)
+            ev.impostor.append((sample, near))
     wanted = sorted(set(thresholds) | {settings.threshold})
     ev.rows = []
     for threshold in wanted:
@@ -205,6 +212,13 @@ def print_report(ev: Evaluation, out: TextIO) -> None:
     for samples in ev.people.values():
         if samples[0].note:
             say(_("Enrolment photo %(path)s would be refused at enrolment (%(reason)s); used anyway.") % {"path": samples[0].path.relative_to(ev.folder), "reason": samples[0].note})
+    if ev.genuine and ev.impostor:
+        worst, worst_near = max(ev.genuine, key=lambda g: g[1].distance)
+        closest, closest_near = min(ev.impostor, key=lambda g: g[1].distance)
+        say(_("Distances: a person's photos to their own enrolment, median %(median).2f, largest %(worst).2f (%(worst_path)s); nearest unenrolled visitor %(closest).2f (%(closest_path)s, to %(closest_to)s).") % {
+            "median": float(np.median([n.distance for _, n in ev.genuine])), "worst": worst_near.distance, "worst_path": worst.path.relative_to(ev.folder),
+            "closest": closest_near.distance, "closest_path": closest.path.relative_to(ev.folder), "closest_to": closest_near.person_id,
+        })
     say()
     headers = (_("threshold"), _("correct"), _("false rejects"), _("unsure"), _("wrong person"), _("unenrolled accepted"), "FAR", "FRR")
     widths = [max(len(h), 9) for h in headers]
