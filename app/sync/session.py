@@ -24,6 +24,7 @@ from app.events import Change, EventBus
 from app.i18n import N_
 from app.net.client import ApiClient
 from app.sync.attendance import AttendanceCommands
+from app.sync.autodownload import AutoDownloader
 from app.sync.cache import LocalCache
 from app.sync.documents import DocumentFiles
 from app.sync.engine import ConnectionState, SyncEngine
@@ -68,6 +69,7 @@ class ChamberSession(AttendanceCommands):
                                    Vault(profile.directory / "keys" / server.server_id / f"{username}.key"))
         # Access withdrawn, a document deleted or made confidential: its copies go from this device.
         self._stop_pruning = self.bus.subscribe(self._prune_files)
+        self.auto_download: AutoDownloader | None = None
 
     # --- opening and closing ------------------------------------------------------------------
     @classmethod
@@ -95,7 +97,19 @@ class ChamberSession(AttendanceCommands):
         self.engine.start()
         return self
 
+    def enable_auto_download(self) -> None:
+        """Fetch the documents of upcoming published meetings in the background (the client
+        window turns this on; scripts and tests download on demand)."""
+        if self.auto_download is None:
+            self.auto_download = AutoDownloader(self, self.bus)
+
+    def download_progress(self) -> dict[str, float]:
+        """meeting id → fraction, for the meetings whose documents are being fetched right now."""
+        return self.auto_download.progress() if self.auto_download is not None else {}
+
     def close(self) -> None:
+        if self.auto_download is not None:
+            self.auto_download.stop()
         self._stop_pruning()
         self.engine.stop()
         self.api.close()

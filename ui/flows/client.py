@@ -67,6 +67,7 @@ class ClientFlow(QObject):
         if self.kiosk_camera is not None:
             window: QWidget = KioskWindow(session, self.tasks, camera=self.kiosk_camera)
         else:
+            session.enable_auto_download()  # upcoming meetings' documents, ready for offline reading
             window = MainWindow(session, self.tasks)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.logged_out.connect(lambda: self.show_connect(username=session.username))

@@ -123,6 +123,7 @@ class DemoFlow(QObject):
         if session.role == Role.KIOSK:
             window: QWidget = KioskWindow(session, self.tasks, camera=self.camera)
         else:
+            session.enable_auto_download()  # upcoming meetings' documents, ready for offline reading
             window = MainWindow(session, self.tasks)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.login_again_requested.connect(lambda u=username, w=window: self._login_again(u, w))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QButtonGroup, QFrame, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QPushButton, QWidget
 
 from app.i18n import _, ngettext
 from app.sync.engine import ConnectionState
@@ -49,6 +49,12 @@ class HeaderBar(Translatable, QWidget):
         self.outbox_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.outbox_button.clicked.connect(self.outbox_clicked)
         self.outbox_button.setVisible(False)
+        # Documents of upcoming meetings coming to the device in the background.
+        self.download_label = QLabel()
+        self.download_label.setObjectName("HeaderDownload")
+        self.download_label.setStyleSheet("color: #dbe7f3; font-size: 9pt;")
+        self.download_label.setVisible(False)
+        self.download_fraction: float | None = None
         self.user = ElidedLabel("HeaderUser")
         self.user.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.role = ElidedLabel("HeaderMuted")
@@ -104,6 +110,7 @@ class HeaderBar(Translatable, QWidget):
         row.addSpacing(8)
         row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.outbox_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.download_label, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addStretch(1)
         row.addWidget(self.nav, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addSpacing(6)
@@ -131,6 +138,17 @@ class HeaderBar(Translatable, QWidget):
         self.nav_buttons["meetings"].setText(_("Meetings"))
         self.set_unread(self.invitations_button.count)
         self.set_outbox(self.pending, self.failed)
+        self.set_download(self.download_fraction)
+
+    def set_download(self, fraction: float | None) -> None:
+        """Progress of the automatic download of upcoming meetings' documents (None: nothing to do)."""
+        self.download_fraction = fraction
+        if fraction is None:
+            self.download_label.setVisible(False)
+            return
+        self.download_label.setText(_("Downloading documents… %(percent)d%%") % {"percent": int(fraction * 100)})
+        self.download_label.setToolTip(_("The documents of upcoming meetings are copied to this device so they open without the network."))
+        self.download_label.setVisible(True)
 
     def set_section(self, key: str) -> None:
         self.nav_buttons[key].setChecked(True)

@@ -123,6 +123,9 @@ class MainWindow(Translatable, QMainWindow):
             self._update_connection()
         if batch.touches("outbox") or batch.touches("connection"):
             self._update_outbox()
+        if "download" in batch.kinds:
+            progress = self.session.download_progress()
+            self.header.set_download(sum(progress.values()) / len(progress) if progress else None)
         if batch.touches("meeting") or "directory" in batch.kinds:
             self.meetings.refresh()
         if "all" in batch.kinds:
