@@ -51,6 +51,20 @@ class SubstituteMissingError(InvalidInputError):
     message = N_("Name the substitute: choose a person or type a name.")
 
 
+class UnknownTemplateError(InvalidInputError):
+    code = "unknown_template"
+    message = N_("There is no invitation template for this kind of meeting and language (kinds: regular, special, committee; languages: vi, en).")
+
+
+TEMPLATE_KINDS = ("regular", "special", "committee")
+TEMPLATE_LANGUAGES = ("vi", "en")
+
+
+def check_template_key(meeting_kind: str, language: str) -> None:
+    if meeting_kind not in TEMPLATE_KINDS or language not in TEMPLATE_LANGUAGES:
+        raise UnknownTemplateError()
+
+
 class InvalidTemplateError(InvalidInputError):
     message = N_("The invitation text has an unknown placeholder {%(name)s}. Use only: {name}, {title}, {meeting}, {time}, {place}, {agenda}, {sender}.")
 

@@ -115,6 +115,7 @@ def _publish(session: Session, actor: Actor | None, inv: Invitation, meeting: Me
 
 # --- templates -----------------------------------------------------------------------------
 def get_template(session: Session, meeting_kind: str, language: str) -> dict[str, str]:
+    rules.check_template_key(meeting_kind, language)
     row = session.scalar(select(InvitationTemplate).where(InvitationTemplate.meeting_kind == meeting_kind, InvitationTemplate.language == language))
     if row is not None:
         return {"subject": row.subject, "body": row.body}
@@ -123,11 +124,12 @@ def get_template(session: Session, meeting_kind: str, language: str) -> dict[str
 
 def save_template(session: Session, actor: Actor, *, meeting_kind: str, language: str, subject: str, body: str) -> dict[str, str]:
     _require_editor(actor)
+    rules.check_template_key(meeting_kind, language)
     rules.check_template(subject)
     rules.check_template(body)
     row = session.scalar(select(InvitationTemplate).where(InvitationTemplate.meeting_kind == meeting_kind, InvitationTemplate.language == language))
     if row is None:
-        row = InvitationTemplate(meeting_kind=meeting_kind[:20], language=language[:5], subject="", body="")
+        row = InvitationTemplate(meeting_kind=meeting_kind, language=language, subject="", body="")
         session.add(row)
     row.subject, row.body = subject[:300], body
     audit(session, actor, "template.save", f"{meeting_kind}/{language}")
