@@ -10,7 +10,7 @@ adjourned → closed (final). "On item N" is `current_item_id` while open or pau
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Any, Iterable
 
@@ -329,3 +329,47 @@ def timeliness(status: str, deadline: date | None, done_on: date | None, today: 
     if status == TaskStatus.DONE:
         return Timeliness.DONE_LATE if deadline and done_on and done_on > deadline else Timeliness.DONE
     return Timeliness.LATE if deadline and today > deadline else Timeliness.ON_TIME
+
+
+# --- what the hall display shows ----------------------------------------------------------------
+def _at(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    dt = datetime.fromisoformat(value)
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def clock(seconds: float) -> str:
+    """Remaining time as the hall reads it: 4:05, 0:09, −1:30 once over time."""
+    sign = "−" if seconds < 0 else ""
+    whole = int(abs(seconds) + (0.999 if seconds > 0 else 0))
+    return f"{sign}{whole // 60}:{whole % 60:02d}"
+
+
+def hall_view(state: dict[str, Any], agenda: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+    """The hall display's content from a meeting's live state (what every device has): the current
+    item and its remaining time, who speaks and for how long still, who is next, the vote under
+    way (never a count before it closes) or the last result, and the quorum at the opening."""
+    item = next((i for i in agenda if i["id"] == state.get("current_item_id")), None)
+    timer_data = state.get("item_timer") or {}
+    timer = Timer(int(timer_data.get("planned_seconds") or 0), float(timer_data.get("elapsed_seconds") or 0.0), _at(timer_data.get("running_since")))
+    floor = state.get("floor")
+    speaker = None
+    if floor:
+        talk = Timer(int(floor.get("planned_seconds") or 0), 0.0, _at(floor.get("started_at")))
+        speaker = {"name": floor.get("name") or "", "point_of_order": floor.get("kind") == SpeakKind.POINT_OF_ORDER,
+                   "remaining": talk.remaining(now) if talk.planned else None, "warning": talk.warning(now, before=30)}
+    votes = state.get("votes") or []
+    open_votes = [v for v in votes if v.get("state") == "open"]
+    closed = [v for v in votes if v.get("state") == "closed" and v.get("agenda_item_id") == state.get("current_item_id")]
+    vote = open_votes[-1] if open_votes else (max(closed, key=lambda v: v.get("closed_at") or "") if closed else None)
+    return {
+        "state": state.get("state", LiveState.SCHEDULED.value),
+        "item": {"number": item.get("number", ""), "title": item["title"]} if item else None,
+        "item_remaining": timer.remaining(now) if timer.planned else None,
+        "item_warning": timer.warning(now),
+        "speaker": speaker,
+        "next_speakers": [r.get("name") or "" for r in (state.get("queue") or [])[:3]],
+        "vote": vote,
+        "quorum": state.get("quorum"),
+    }

@@ -599,7 +599,14 @@ class ChamberSession(AttendanceCommands):
         self._require_runner()
         meeting = self.get_meeting(meeting_id)
         parsed = live_rules.parse_command(command)
-        live_rules.check_allowed(live_rules.LiveState(self.live_state(meeting_id)["state"]), parsed)
+        state = live_rules.LiveState(self.live_state(meeting_id)["state"])
+        for op in self.cache.operations("pending"):  # commands queued here and not confirmed yet
+            if op["path"] == f"/meetings/{meeting_id}/live/commands":
+                try:
+                    state = live_rules.check_allowed(state, live_rules.parse_command(op["body"]["command"]))
+                except ChamberError:
+                    pass  # the server will refuse it; it does not change the state
+        live_rules.check_allowed(state, parsed)
         return self._queue("POST", f"/meetings/{meeting_id}/live/commands", {"command": parsed.value, **args}, kind="live", entity_id=meeting_id,
                            meeting_id=meeting_id, summary=meeting["title"])
 
