@@ -102,3 +102,38 @@ def chamber(db_url: str, tmp_path: Path) -> Iterator[Chamber]:
     yield running
     running.close()
     ctx.db.dispose()
+
+
+# --- the interface (pytest-qt, offscreen), as in tests/ui/conftest.py -----------------------------
+@pytest.fixture
+def themed_app(qapp):  # noqa: ANN001, ANN201
+    from app import i18n
+    from ui.application import setup_application
+
+    if not qapp.property("chamberThemed"):
+        setup_application(qapp)
+        qapp.setProperty("chamberThemed", True)
+    yield qapp
+    i18n.set_language("vi")
+
+
+@pytest.fixture
+def open_window(themed_app, qtbot, make_profile):  # noqa: ANN001, ANN201
+    """open_window(username) → a MainWindow on a new device (SQLite demo server), online and caught up."""
+    from ui.tasks import TaskRunner
+    from ui.views.main_window import MainWindow
+
+    tasks = TaskRunner()
+
+    def open_(username: str) -> MainWindow:
+        profile, paired = make_profile()
+        session = ChamberSession.login(profile, paired, username, DEMO_PASSWORD, device_name=f"test {username}")
+        window = MainWindow(session, tasks)
+        qtbot.addWidget(window, before_close_func=lambda w: w.close_now())
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitUntil(lambda: session.engine.idle() and bool(window.meetings.meeting_ids()), timeout=10_000)
+        return window
+
+    yield open_
+    tasks.wait(10_000)

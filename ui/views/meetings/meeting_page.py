@@ -3,6 +3,7 @@
 Editors get the form and the agenda editor, everyone else the summary and the agenda to read.
 Editors also get a second tab, the meeting's invitations (ui/views/invitations/board.py), and a
 third, its documents (ui/views/documents/); everyone else finds the documents in a card below the agenda.
+Editors and the chair get an "Attendance" tab: the live board (ui/views/attendance/board.py).
 Change events refresh what is shown without touching what the user is typing.
 """
 
@@ -11,14 +12,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QScrollArea, QSizePolicy, QStackedWidget, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QScrollArea, QSizePolicy, QStackedLayout, QStackedWidget, QWidget
 
 from app.errors import NotFoundError
 from app.i18n import _
 from ui import format as fmt
 from ui.bridge import ChangeBatch
 from ui.language import Translatable
+from ui.views.attendance.board import AttendanceBoard
 from ui.views.documents import DocumentsPanel
 from ui.views.invitations.board import InvitationBoard
 from ui.views.invitations.parts import SectionTabs
@@ -28,6 +30,43 @@ from ui.views.meetings.meeting_summary import MeetingSummary
 from ui.widgets.common import StatusPill, card, hbox, icon_label, label, vbox
 
 log = logging.getLogger(__name__)
+
+
+class _ShownPageLayout(QStackedLayout):
+    """A stacked layout sized by the shown page only. QStackedLayout asks every page (whatever
+    its size policy) for its height-for-width, so a reader's long agenda would make the chair's
+    attendance tab scroll."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        page = self.currentWidget()
+        return page is not None and page.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        page = self.currentWidget()
+        return page.heightForWidth(width) if page is not None and page.hasHeightForWidth() else -1
+
+
+class _ShownPageStack(QWidget):
+    """The page's sections, one shown at a time (the QStackedWidget calls the page uses)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack = _ShownPageLayout(self)
+        self.stack.setContentsMargins(0, 0, 0, 0)
+        self.stack.currentChanged.connect(lambda _i: self.updateGeometry())
+
+    def addWidget(self, widget: QWidget) -> int:  # noqa: N802 - as QStackedWidget
+        return self.stack.addWidget(widget)
+
+    def setCurrentWidget(self, widget: QWidget) -> None:  # noqa: N802 - as QStackedWidget
+        self.stack.setCurrentWidget(widget)
+
+    def currentWidget(self) -> QWidget | None:  # noqa: N802 - as QStackedWidget
+        return self.stack.currentWidget()
 
 
 class MeetingPage(Translatable, QWidget):
@@ -63,8 +102,12 @@ class MeetingPage(Translatable, QWidget):
         self.summary = None if self.editable else MeetingSummary(session)
         self.agenda = AgendaEditor(session)
         self.agenda_hint = label("Muted", wrap=True)
-        # Editors: "Meeting | Invitations | Documents" tabs under the header.
-        self.tabs = SectionTabs(("meeting", "invitations", "documents")) if self.editable else None
+        # Editors: "Meeting | Invitations | Documents | Attendance" tabs under the header; the chair:
+        # "Meeting | Attendance".
+        self.attendance = AttendanceBoard(session, tasks) if session.can_export_attendance else None
+        self.attendance_counts = (0, 0)
+        keys = (("meeting", "invitations", "documents") if self.editable else ("meeting",)) + (("attendance",) if self.attendance else ())
+        self.tabs = SectionTabs(keys) if len(keys) > 1 else None
         self.board = InvitationBoard(session, tasks) if self.editable else None
         self.documents = DocumentsPanel(session, tasks, with_header=not self.editable)
         self.document_count = 0
@@ -85,8 +128,17 @@ class MeetingPage(Translatable, QWidget):
             tabs_row.addWidget(self.tabs, 1, Qt.AlignmentFlag.AlignBottom)
             tabs_row.addWidget(self.board.actions)
             tabs_row.addWidget(self.documents.actions)
+            if self.attendance is not None:
+                tabs_row.addWidget(self.attendance.actions)
             head.addLayout(tabs_row)
             col.addLayout(head)
+        elif self.tabs is not None:
+            # The chair: the title shows above the attendance (the summary shows it on the meeting tab).
+            col.addWidget(self.header_title)
+            tabs_row = hbox(spacing=10)
+            tabs_row.addWidget(self.tabs, 1, Qt.AlignmentFlag.AlignBottom)
+            tabs_row.addWidget(self.attendance.actions)
+            col.addLayout(tabs_row)
         details = QWidget()
         details_layout = vbox(details, spacing=14)
         self.details_card = card()
@@ -103,7 +155,7 @@ class MeetingPage(Translatable, QWidget):
             vbox(self.documents_card, margins=(20, 16, 20, 16)).addWidget(self.documents)
             details_layout.addWidget(self.documents_card)
         details_layout.addWidget(self.agenda_hint)
-        self.sections = QStackedWidget()
+        self.sections = _ShownPageStack()
         self.sections.addWidget(details)
         self.details = details
         if self.board is not None:
@@ -112,6 +164,11 @@ class MeetingPage(Translatable, QWidget):
             self.board.counts_changed.connect(self._on_invited)
             self.sections.addWidget(self.documents)
             self.documents.count_changed.connect(self._on_documents)
+        if self.attendance is not None:
+            self.sections.addWidget(self.attendance)
+            self.attendance.counts_changed.connect(self._on_attendance)
+            if self.board is None:
+                self.tabs.current_changed.connect(self.show_section)
         col.addWidget(self.sections, 1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -127,6 +184,7 @@ class MeetingPage(Translatable, QWidget):
             self.form.created.connect(self._on_created)
             self.form.saved.connect(lambda _id: self._reload_header())
             self.form.deleted.connect(self._on_deleted)
+        if self.tabs is not None:
             self.show_section("meeting")
         self.retranslate()
 
@@ -140,38 +198,52 @@ class MeetingPage(Translatable, QWidget):
             self.tabs.set_text("meeting", _("Meeting"))
             self._on_invited(self.invited)
             self._on_documents(self.document_count)
+            self._on_attendance(*self.attendance_counts)
         self._reload_header()
 
     # --- sections (editors) -------------------------------------------------------------------
     def show_section(self, key: str) -> None:
-        """"meeting" (form and agenda), "invitations" (the tracking board) or "documents"."""
+        """"meeting" (form and agenda), "invitations" (the tracking board), "documents" or "attendance"."""
         if self.tabs is None:
             return
-        page = {"invitations": self.board, "documents": self.documents}.get(key, self.details)
-        self.tabs.set_current(key)
+        sections = {"invitations": self.board, "documents": self.documents if self.editable else None, "attendance": self.attendance}
+        page = sections.get(key) or self.details
+        self.tabs.set_current(key if page is not self.details else "meeting")
         # Only the shown section counts for the page's height; the others may be any size.
-        for widget in (self.details, self.board, self.documents):
+        for widget in (self.details, *(w for w in sections.values() if w is not None)):
             vertical = QSizePolicy.Policy.Preferred if widget is page else QSizePolicy.Policy.Ignored
             widget.setSizePolicy(QSizePolicy.Policy.Preferred, vertical)
         self.sections.setCurrentWidget(page)
-        self.form.actions.setVisible(page is self.details)
-        self.board.actions.setVisible(page is self.board)
-        self.documents.actions.setVisible(page is self.documents)
+        if self.form is not None:
+            self.form.actions.setVisible(page is self.details)
+        if self.board is not None:
+            self.board.actions.setVisible(page is self.board)
+            self.documents.actions.setVisible(page is self.documents)
+        if self.attendance is not None:
+            self.attendance.actions.setVisible(page is self.attendance)
+        if not self.editable:
+            self.header_title.setVisible(page is not self.details)
 
     @property
     def section(self) -> str:
         if self.tabs is None:
             return "meeting"
-        return {self.board: "invitations", self.documents: "documents"}.get(self.sections.currentWidget(), "meeting")
+        shown = self.sections.currentWidget()
+        return {self.board: "invitations", self.documents: "documents", self.attendance: "attendance"}.get(shown, "meeting") if shown is not None else "meeting"
+
+    def _on_attendance(self, present: int, members: int) -> None:
+        self.attendance_counts = (present, members)
+        if self.attendance is not None:
+            self.tabs.set_text("attendance", _("Attendance (%(present)d/%(members)d)") % {"present": present, "members": members} if members else _("Attendance"))
 
     def _on_invited(self, count: int) -> None:
         self.invited = count
-        if self.tabs is not None:
+        if self.board is not None:
             self.tabs.set_text("invitations", _("Invitations (%(count)d)") % {"count": count} if count else _("Invitations"))
 
     def _on_documents(self, count: int) -> None:
         self.document_count = count
-        if self.tabs is not None:
+        if self.board is not None:
             self.tabs.set_text("documents", _("Documents (%(count)d)") % {"count": count} if count else _("Documents"))
 
     # --- what is shown ------------------------------------------------------------------------
@@ -183,6 +255,8 @@ class MeetingPage(Translatable, QWidget):
             self.documents.set_meeting(None)
             if self.board is not None:
                 self.board.set_meeting(None)
+            if self.attendance is not None:
+                self.attendance.set_meeting(None)
             return
         try:
             self.meeting = self.session.get_meeting(meeting_id)
@@ -199,8 +273,11 @@ class MeetingPage(Translatable, QWidget):
         self._fit_agenda()
         self.documents.set_meeting(meeting_id)
         if self.board is not None:
-            self.tabs.setVisible(True)
             self.board.set_meeting(meeting_id)
+        if self.attendance is not None:
+            self.attendance.set_meeting(meeting_id)
+        if self.tabs is not None:
+            self.tabs.setVisible(True)
             self.show_section(self.section)  # the secretariat going through meetings keeps its tab
         self._reload_header()
         self.stack.setCurrentWidget(self.scroll)
@@ -219,6 +296,8 @@ class MeetingPage(Translatable, QWidget):
             self.show_section("meeting")
             self.tabs.setVisible(False)  # nobody can be invited before the meeting exists
             self.board.set_meeting(None)
+            if self.attendance is not None:
+                self.attendance.set_meeting(None)
         self.documents.set_meeting(None)
         self.agenda_card.setVisible(False)
         self.agenda_hint.setVisible(True)
@@ -256,6 +335,8 @@ class MeetingPage(Translatable, QWidget):
         meeting_id = self.meeting["id"]
         if self.board is not None:
             self.board.apply_changes(batch)
+        if self.attendance is not None:
+            self.attendance.apply_changes(batch)
         self.documents.apply_changes(batch)
         if batch.touches("meeting", meeting_id, ignore_origin=self.form):
             try:
