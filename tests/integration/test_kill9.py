@@ -1,5 +1,6 @@
-"""kill -9 of the server while several clients are saving: after the restart every acknowledged
-operation is there, none is applied twice, and the clients resend the rest from their outboxes.
+"""kill -9 of the server while several clients are saving annotations and the secretariat records
+check-ins: after the restart every acknowledged operation is there, none is applied twice, and the
+clients resend the rest from their outboxes.
 
 The server is a real `main.py server` process (SQLite in WAL mode, as a chamber runs it); the
 clients are real sessions with their own offline caches."""
@@ -25,7 +26,8 @@ from app.sync.session import ChamberSession
 
 REPO = Path(__file__).resolve().parents[2]
 PER_CLIENT = 60
-DELEGATES = ("daibieu", "daibieu2", "chutoa")
+DELEGATES = ("daibieu", "daibieu2", "chutoa", "thuky")
+CHECKINS = 90
 
 
 def free_port() -> int:
@@ -67,7 +69,7 @@ def test_kill_9_during_saves_loses_nothing_acknowledged_and_applies_nothing_twic
             assert session.engine.wait_until(session.engine.idle, 20)
             sessions.append(session)
         document = next(d for d in sessions[0].cache.list_documents() if d.get("pages"))
-        made: dict[str, list[str]] = {s.username: [] for s in sessions}
+        made: dict[str, list[str]] = {s.username: [] for s in sessions[:-1]}
         acknowledged: set[str] = set()
 
         def save(session: ChamberSession) -> None:
@@ -78,7 +80,20 @@ def test_kill_9_during_saves_loses_nothing_acknowledged_and_applies_nothing_twic
                     session.update_annotation(note["id"], {"note": f"{session.username} #{i} (sửa)"})
                 time.sleep(0.005)
 
-        writers = [threading.Thread(target=save, args=(s,)) for s in sessions]
+        secretary = sessions[-1]
+        meeting = next(m for m in secretary.list_meetings() if m["status"] == "scheduled")
+        members = [p["id"] for p in secretary.list_persons()][:15]
+        recorded: list[str] = []
+        seeded = {e["id"] for e in secretary.attendance_events(meeting["id"])}  # the demo's own arrivals
+
+        def check_people_in() -> None:  # arrivals and departures, as at the door
+            for i in range(CHECKINS):
+                person = members[i % len(members)]
+                record = secretary.check_in if (i // len(members)) % 2 == 0 else secretary.check_out
+                recorded.append(record(meeting["id"], person, reason="Ghi nhận tại bàn thư ký")["id"])
+                time.sleep(0.005)
+
+        writers = [threading.Thread(target=save, args=(s,)) for s in sessions[:-1]] + [threading.Thread(target=check_people_in)]
         for w in writers:
             w.start()
         # Kill the server in the middle of the stream, once some saves have been acknowledged.
@@ -109,7 +124,9 @@ def test_kill_9_during_saves_loses_nothing_acknowledged_and_applies_nothing_twic
     engine = create_engine(f"sqlite:///{data / 'chamber.db'}")
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT id, version, conflict_of FROM annotations WHERE document_id = :d"), {"d": document["id"]}).all()
+        events = conn.execute(text("SELECT id FROM attendance_events WHERE meeting_id = :m"), {"m": meeting["id"]}).scalars().all()
     engine.dispose()
+    assert sorted(events) == sorted(seeded | set(recorded)) and len(set(recorded)) == CHECKINS  # each once: none lost, none twice
     stored = {row.id: row for row in rows}
     everything = {a for ids in made.values() for a in ids}
     assert acknowledged <= set(stored)  # nothing acknowledged was lost
