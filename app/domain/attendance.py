@@ -160,14 +160,11 @@ def check_substitute(event: Mapping[str, Any], members: set[str], person_name: s
 
 
 def parse_time(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        dt = value
-    else:
-        try:
-            dt = datetime.fromisoformat(str(value))
-        except ValueError as exc:
-            raise BadEventTimeError() from exc
-    return aware(dt).astimezone(timezone.utc)
+    try:
+        dt = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        return aware(dt).astimezone(timezone.utc)
+    except (ValueError, OverflowError) as exc:  # not a time, or year 1 at +14:00 (out of range in UTC)
+        raise BadEventTimeError() from exc
 
 
 def clean_event(fields: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:

@@ -180,3 +180,9 @@ def test_role_rules() -> None:
     rules.check_may_record(Role.CHAIR, {"method": "manual", "action": "excused"})
     with pytest.raises(rules.ExcuseNotAllowedError):
         rules.check_may_record(Role.KIOSK, {"method": "manual", "action": "excused"})
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2026-13-45T08:00:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-23:00"])
+def test_an_impossible_time_is_refused_not_a_crash(bad: str) -> None:
+    with pytest.raises(rules.BadEventTimeError):
+        rules.clean_event({"person_id": "m1", "action": "check_in", "method": "face", "distance": 0.3, "at": bad}, now=T0)
