@@ -228,9 +228,9 @@ def vote_options(value: Any) -> list[str]:
     """The options of a vote: for/against/abstain unless custom ones are given (2 to 20, distinct)."""
     if value in (None, [], ()):
         return list(STANDARD_OPTIONS)
-    if not isinstance(value, (list, tuple)) or not all(isinstance(o, str) and 0 < len(o.strip()) <= 200 for o in value):
+    if not isinstance(value, (list, tuple)) or not all(isinstance(o, str) and 0 < len(o.replace("\x00", "").strip()) <= 200 for o in value):
         raise InvalidVoteError(reason=N_("options must be short texts"))
-    options = [o.strip() for o in value]
+    options = [o.replace("\x00", "").strip() for o in value]  # PostgreSQL text cannot hold NUL
     if not 2 <= len(options) <= MAX_OPTIONS or len(set(options)) != len(options):
         raise InvalidVoteError(reason=N_("two to twenty different options are needed"))
     return options

@@ -134,12 +134,17 @@ def _text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
         value = ""
     if not isinstance(value, str):
         raise InvalidValueError(field=label, value=str(value)[:40])
-    value = value.strip()
+    value = value.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if required and not value:
         raise RequiredFieldError(field=label)
     if len(value) > limit:
         raise TextTooLongError(field=label, length=len(value), limit=limit)
     return value
+
+
+def _key(value: Any) -> str | None:
+    """An id as given by a caller, or None when it cannot be one (PostgreSQL refuses NUL in text)."""
+    return value if isinstance(value, str) and len(value) <= 36 and "\x00" not in value else None
 
 
 def _id(value: Any) -> str | None:
@@ -339,7 +344,7 @@ def run_command(session: Session, actor: Actor, meeting_id: str, body: dict[str,
         _take_up(session, live, next(i for i in agenda if i["id"] == item_id), now)
     elif command == Command.SHOW_PAGE:
         document_id = body.get("document_id")
-        doc = session.get(Document, document_id) if isinstance(document_id, str) and len(document_id) <= 36 else None
+        doc = session.get(Document, document_id) if _key(document_id) else None
         if doc is None or doc.meeting_id != meeting.id:
             raise DocumentNotInMeetingError()
         page = body.get("page", 0)
@@ -371,7 +376,7 @@ def run_command(session: Session, actor: Actor, meeting_id: str, body: dict[str,
 
 # --- speakers' queue ----------------------------------------------------------------------------
 def _request(session: Session, request_id: Any) -> SpeakerRequest:
-    request = session.get(SpeakerRequest, request_id) if isinstance(request_id, str) and len(request_id) <= 36 else None
+    request = session.get(SpeakerRequest, request_id) if _key(request_id) else None
     if request is None:
         raise SpeakerRequestNotFoundError()
     return request
@@ -451,7 +456,7 @@ def open_vote(session: Session, actor: Actor, meeting_id: str, fields: dict[str,
         raise rules.NotAllowedNowError(state=rules.STATE_LABELS[LiveState(live.state)])
     question = _text(fields.get("question"), "question", MAX_QUESTION, required=True)
     item_id = fields.get("agenda_item_id", live.current_item_id)
-    if item_id is not None and item_id not in {i["id"] for i in _agenda(session, meeting.id)}:
+    if item_id is not None and item_id not in [i["id"] for i in _agenda(session, meeting.id)]:
         raise rules.NoSuchItemError()
     duration = rules.seconds(fields.get("duration_seconds") or 0)
     eligible, source, members = eligible_voters(session, meeting)
@@ -470,7 +475,7 @@ def open_vote(session: Session, actor: Actor, meeting_id: str, fields: dict[str,
 
 
 def _vote(session: Session, vote_id: Any, *, lock: bool = False) -> Vote:
-    if not isinstance(vote_id, str) or len(vote_id) > 36:
+    if not _key(vote_id):
         raise VoteNotFoundError()
     query = select(Vote).where(Vote.id == vote_id)
     vote = session.scalar(query.with_for_update() if lock else query)
@@ -574,7 +579,7 @@ def get_vote(session: Session, actor: Actor, vote_id: str) -> dict[str, Any]:
 def set_conclusion(session: Session, actor: Actor, meeting_id: str, item_id: str, *, text: Any, vote_id: Any = None) -> dict[str, Any]:
     _require(actor, RUNNERS)
     meeting = get_meeting_row(session, actor, meeting_id)
-    item = session.get(AgendaItem, item_id) if isinstance(item_id, str) and len(item_id) <= 36 else None
+    item = session.get(AgendaItem, item_id) if _key(item_id) else None
     if item is None or item.meeting_id != meeting.id:
         raise rules.NoSuchItemError()
     if vote_id is not None:
@@ -623,12 +628,12 @@ def _apply_task(session: Session, task: FollowUpTask, fields: dict[str, Any]) ->
         task.what = _text(fields["what"], "what", MAX_TEXT, required=True)
     if "agenda_item_id" in fields:
         item_id = fields["agenda_item_id"]
-        if item_id is not None and item_id not in {i["id"] for i in _agenda(session, task.meeting_id)}:
+        if item_id is not None and item_id not in [i["id"] for i in _agenda(session, task.meeting_id)]:
             raise rules.NoSuchItemError()
         task.agenda_item_id = item_id
     if "responsible_person_id" in fields:
         pid = fields["responsible_person_id"]
-        if pid is not None and (not isinstance(pid, str) or session.get(Person, pid) is None):
+        if pid is not None and (not _key(pid) or session.get(Person, pid) is None):
             raise rules.InvalidTaskError(reason=N_("the responsible person does not exist"))
         task.responsible_person_id = pid
     if "responsible_unit" in fields:
@@ -682,7 +687,7 @@ def create_task(session: Session, actor: Actor, meeting_id: str, fields: dict[st
 
 def update_task(session: Session, actor: Actor, task_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     _require(actor, RUNNERS)
-    task = session.get(FollowUpTask, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
+    task = session.get(FollowUpTask, task_id) if _key(task_id) else None
     if task is None:
         raise TaskNotFoundError()
     get_meeting_row(session, actor, task.meeting_id)
