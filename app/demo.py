@@ -73,10 +73,10 @@ MEETINGS = [
                       ("Bao_cao_kinh_te_xa_hoi_2026.pdf", "Báo cáo tình hình kinh tế - xã hội năm 2026", 1)],
     },
     {
-        # Today, begun at the top of the current hour: the kiosk shows it and its attendance board
-        # has people checked in (ATTENDANCE below).
+        # Today at 08:00: the kiosk shows it and its attendance board has people checked in
+        # (ATTENDANCE below).
         "title": "Phiên họp Ban Kinh tế - Ngân sách: thẩm tra dự toán",
-        "days": 0, "hour": None, "hours": 2, "status": "scheduled", "body": 1,
+        "days": 0, "hour": 8, "hours": 2, "status": "scheduled", "body": 1,
         "location": "Phòng họp số 1",
         "description": "Thẩm tra dự toán ngân sách năm 2027 trước kỳ họp.",
         "agenda": [
@@ -166,8 +166,7 @@ def seed(db: Database, data_dir: Path, *, today: datetime | None = None) -> bool
     store = data_dir / "documents"
     for spec in MEETINGS:
         day = (now + timedelta(days=spec["days"])).date()
-        hour = spec["hour"] if spec["hour"] is not None else now.astimezone(VN).hour
-        starts = datetime.combine(day, time(hour), tzinfo=VN)
+        starts = datetime.combine(day, time(spec["hour"]), tzinfo=VN)
         with db.write() as session:
             m = meetings.create_meeting(session, system, {
                 "title": spec["title"], "body_id": bodies[spec.get("body", 0)].id, "starts_at": starts,
@@ -189,7 +188,8 @@ def seed(db: Database, data_dir: Path, *, today: datetime | None = None) -> bool
 
 
 def _check_in(session, meeting_id: str, starts: datetime, people: list) -> None:  # noqa: ANN001 - Session, [Person]
-    """A few arrivals at today's meeting, so its attendance board is not empty."""
+    """A few arrivals at today's meeting, so its attendance board is not empty. (Before 07:46 the
+    arrivals are stamped with the current time: nobody is recorded as arriving in the future.)"""
     def actor(username: str) -> Actor:
         account = session.scalar(select(Account).where(Account.username == username))
         return Actor(account_id=account.id, username=account.username, role=Role(account.role))

@@ -207,6 +207,19 @@ def shoot_invitations(secretariat: MainWindow, delegate: MainWindow, ctx, out: P
     page.show_section("meeting")
 
 
+def shoot_attendance(secretariat: MainWindow, out: Path) -> None:
+    """Today's committee meeting on the secretariat's Attendance tab: the demo's arrivals (two by
+    face at the kiosk, one by hand), an excuse, the quorum reached."""
+    page = secretariat.page
+    meeting = next(m for m in secretariat.session.list_meetings() if m["title"].startswith("Phiên họp Ban Kinh tế"))
+    secretariat.meetings.select(meeting["id"])
+    page.show_section("attendance")
+    wait_until(lambda: len(page.attendance.model.rows) == 5, 10, "the attendance board")
+    in_languages(("vi", "en"), lambda lang: save(secretariat, out, f"attendance_{lang}"))
+    save(secretariat, out, "attendance")
+    page.show_section("meeting")
+
+
 def shoot_documents(secretariat: MainWindow, out: Path, meeting: dict) -> None:
     """The secretariat's Documents tab: the demo's two PDFs (not yet on this device), a proposal
     just added (on this device), and a file the server refused, with its reason."""
@@ -370,6 +383,7 @@ def main() -> int:
 
         # Invitations: send, track, answer, report.
         shoot_invitations(secretariat, delegate, ctx, out, upcoming)
+        shoot_attendance(secretariat, out)
 
         # The kiosk.
         launcher.cards["kiosk"].click()

@@ -177,7 +177,7 @@ class AttendanceBoard(Translatable, QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setHighlightSections(False)
         header.setMinimumSectionSize(56)
-        for col, width in ((NAME, 200), (STATE, 150), (ARRIVED, 90), (LEFT, 80), (METHOD, 140), (NOTE, 150)):
+        for col, width in ((NAME, 200), (STATE, 140), (ARRIVED, 90), (LEFT, 76), (METHOD, 158), (NOTE, 150)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
