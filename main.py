@@ -142,4 +142,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # In a PyInstaller bundle, the PDF vetting fork server and its children re-enter here.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(main())

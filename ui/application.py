@@ -4,6 +4,7 @@ main.py calls: run_demo, run_client and run_kiosk."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -73,6 +74,10 @@ def run_demo(data_dir: Path, language: str | None) -> int:
     tasks = TaskRunner(app)
     flow = DemoFlow(Path(data_dir), tasks, parent=app)
     flow.start()
+    if os.environ.get("CHAMBER_SMOKE_PNG"):  # installers/smoke_test.sh
+        from ui import smoke
+
+        smoke.install(app, flow)
     try:
         return _run(app, tasks)
     finally:
