@@ -54,6 +54,10 @@ class FaceSettings:
     still_frames: int = 3  # that many repeated frames in a row: a still picture or a frozen feed
     liveness_timeout_s: float = 6.0  # no blink/turn by then: refused, checked in by hand
 
+    # Storage (server): keep the enrolment photos themselves, not only their sealed encodings.
+    # Off by default: the encodings are all the kiosk needs, and a photo is more personal data.
+    keep_photos: bool = False
+
     def __post_init__(self) -> None:
         problems = []
         if not 0.2 <= self.threshold <= 1.0:

@@ -12,7 +12,7 @@ from app.server import errors
 from app.server.broadcaster import Broadcaster
 from app.server.context import ServerContext
 from app.server.ratelimit import FailureLimiter
-from app.server.routes import annotations, attendance, auth, directory, documents, events, health, invitations, live, meetings
+from app.server.routes import annotations, attendance, auth, directory, documents, events, faces, health, invitations, live, meetings
 
 PREFIX = f"/api/v{API_VERSION}"
 
@@ -35,6 +35,6 @@ def create_app(ctx: ServerContext) -> FastAPI:
     app.state.token_touched = {}
     app.state.login_failures = FailureLimiter()
     errors.install(app)
-    for module in (health, auth, meetings, directory, invitations, documents, annotations, attendance, live, events):
+    for module in (health, auth, meetings, directory, invitations, documents, annotations, attendance, faces, live, events):
         app.include_router(module.router, prefix=PREFIX)
     return app

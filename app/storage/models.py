@@ -521,3 +521,28 @@ class FollowUpTask(Base):
     created_by: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- face enrolment (app/services/faces.py; migration 0007) --------------------------------------
+from sqlalchemy import LargeBinary  # noqa: E402
+
+
+class FaceEnrolment(Base):
+    """One accepted enrolment photo of a person: its face encoding sealed with the server's face
+    key (app/faces/crypto.py; the key is never in the database), the photo itself only when the
+    admin chose to keep photos, and the quality figures it passed with. Rows exist only while the
+    person's consent is in force; withdrawal deletes them (SQLite: with secure_delete)."""
+
+    __tablename__ = "face_enrolments"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    encoding: Mapped[bytes] = mapped_column(LargeBinary)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    size_px: Mapped[int] = mapped_column(Integer, default=0)
+    brightness: Mapped[float] = mapped_column(Float, default=0.0)
+    sharpness: Mapped[float] = mapped_column(Float, default=0.0)
+    ear: Mapped[float] = mapped_column(Float, default=0.0)
+    nearest_other: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    created_by_name: Mapped[str] = mapped_column(String(200), default="")

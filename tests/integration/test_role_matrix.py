@@ -33,6 +33,17 @@ class Upload:
         return {"files": {"file": ("mau.pdf", tiny_pdf(), "application/pdf")}, "data": self.fields}
 
 
+class PhotoUpload(Upload):
+    """An enrolment upload: one small PNG in the `photos` field (no face in it: a per-photo refusal, still a 200)."""
+
+    def request(self) -> dict[str, Any]:
+        import cv2
+        import numpy as np
+
+        ok, png = cv2.imencode(".png", np.full((64, 64, 3), 200, np.uint8))
+        return {"files": [("photos", ("mau.png", png.tobytes(), "image/png"))]}
+
+
 def tiny_pdf(text: str = "Tài liệu mẫu") -> bytes:
     import pymupdf
 
@@ -115,6 +126,10 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("GET", "/face-consents"): None,
     ("POST", "/persons/{person_id}/face-consent"): {"text_version": "2026-01"},
     ("DELETE", "/persons/{person_id}/face-consent"): None,
+    ("POST", "/persons/{person_id}/face-enrolment"): PhotoUpload(),
+    ("GET", "/persons/{person_id}/face-data"): None,
+    ("DELETE", "/persons/{person_id}/face-data"): None,
+    ("GET", "/faces/gallery"): None,
     ("GET", "/meetings/{meeting_id}/live"): None,
     ("POST", "/meetings/{meeting_id}/live/commands"): {"command": "next"},
     ("POST", "/meetings/{meeting_id}/speakers"): {"kind": "speak"},
