@@ -575,6 +575,17 @@ class ChamberSession(AttendanceCommands):
         return self.cache.get_live(meeting_id) or {"meeting_id": meeting_id, "state": live_rules.LiveState.SCHEDULED.value, "current_item_id": None,
                                                    "page": None, "floor": None, "queue": [], "votes": [], "conclusions": {}, "version": 0}
 
+    def expected_live_state(self, meeting_id: str) -> live_rules.LiveState:
+        """The meeting's state once the commands queued on this device (not confirmed yet) apply."""
+        state = live_rules.LiveState(self.live_state(meeting_id)["state"])
+        for op in self.cache.operations("pending"):
+            if op["path"] == f"/meetings/{meeting_id}/live/commands":
+                try:
+                    state = live_rules.check_allowed(state, live_rules.parse_command(op["body"]["command"]))
+                except ChamberError:
+                    pass  # the server will refuse it; it does not change the state
+        return state
+
     def _require_runner(self) -> None:
         if self.role not in live_rules.RUNNERS:
             raise PermissionDeniedError()
@@ -599,14 +610,7 @@ class ChamberSession(AttendanceCommands):
         self._require_runner()
         meeting = self.get_meeting(meeting_id)
         parsed = live_rules.parse_command(command)
-        state = live_rules.LiveState(self.live_state(meeting_id)["state"])
-        for op in self.cache.operations("pending"):  # commands queued here and not confirmed yet
-            if op["path"] == f"/meetings/{meeting_id}/live/commands":
-                try:
-                    state = live_rules.check_allowed(state, live_rules.parse_command(op["body"]["command"]))
-                except ChamberError:
-                    pass  # the server will refuse it; it does not change the state
-        live_rules.check_allowed(state, parsed)
+        live_rules.check_allowed(self.expected_live_state(meeting_id), parsed)
         return self._queue("POST", f"/meetings/{meeting_id}/live/commands", {"command": parsed.value, **args}, kind="live", entity_id=meeting_id,
                            meeting_id=meeting_id, summary=meeting["title"])
 

@@ -157,6 +157,8 @@ class HallDisplay(Translatable, QWidget):
         self.refresh()
 
     def refresh(self, now: datetime | None = None) -> None:
+        if self._closed:  # the language may change after the window closed its session
+            return
         now = now or datetime.now(timezone.utc)
         if self.fixed_meeting is None:
             self.meeting_id = choose_meeting(self.session)
