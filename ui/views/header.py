@@ -24,6 +24,7 @@ from ui.widgets.spinner import Spinner
 class HeaderBar(Translatable, QWidget):
     outbox_clicked = Signal()
     logout_clicked = Signal()
+    about_clicked = Signal()
     section_chosen = Signal(str)  # "meetings" or "invitations"
     NAV_STYLE = """
     QPushButton[variant="header"] { font-weight: bold; }
@@ -65,6 +66,8 @@ class HeaderBar(Translatable, QWidget):
         self.spinner = Spinner(size=16, color="#ffffff")
         self.logout_button = button(variant="header", icon_name="log-out", on_click=self.logout_clicked.emit)
         self.logout_button.setObjectName("LogoutButton")
+        self.about_button = button(variant="header", icon_name="info", on_click=self.about_clicked.emit)
+        self.about_button.setObjectName("AboutButton")
 
         # Members of the council have an inbox of invitations next to their meetings.
         self.has_inbox = bool(session.account.get("person_id"))
@@ -118,6 +121,7 @@ class HeaderBar(Translatable, QWidget):
         row.addWidget(divider)
         row.addWidget(self.language)
         row.addWidget(self.spinner)
+        row.addWidget(self.about_button)
         row.addWidget(self.logout_button)
         self.retranslate()
 
@@ -135,6 +139,8 @@ class HeaderBar(Translatable, QWidget):
         self.user.setText(self.session.display_name)
         self.role.setText(fmt.role_label(self.session.role))
         self.logout_button.setText(_("Log out"))
+        self.about_button.setToolTip(_("About Chamber"))
+        self.about_button.setAccessibleName(_("About Chamber"))
         self.nav_buttons["meetings"].setText(_("Meetings"))
         self.set_unread(self.invitations_button.count)
         self.set_outbox(self.pending, self.failed)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from app.i18n import N_, _
 from ui.language import Translatable, install_language_support
-from ui.widgets.common import Banner, hbox, icon_label, label, vbox
+from ui.widgets.common import Banner, button, hbox, icon_label, label, vbox
 from ui.widgets.icons import pixmap
 from ui.widgets.language_switch import LanguageSwitch
 from ui.widgets.spinner import Spinner
@@ -140,6 +140,9 @@ class Launcher(Translatable, QWidget):
         brand.addWidget(word)
         top.addLayout(brand)
         top.addStretch(1)
+        self.about_button = button(variant="link", icon_name="info", icon_color="#14324f", on_click=self.show_about)
+        self.about_button.setObjectName("AboutButton")
+        top.addWidget(self.about_button, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.language, 0, Qt.AlignmentFlag.AlignVCenter)
 
         grid = QGridLayout()
@@ -190,8 +193,18 @@ class Launcher(Translatable, QWidget):
         self.set_ready(False)
         self.retranslate()
 
+    def show_about(self):  # noqa: ANN201 - ui.views.about.AboutDialog
+        from ui.views.about import AboutDialog
+
+        dialog = AboutDialog(parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        self.about_dialog = dialog
+        return dialog
+
     def retranslate(self) -> None:
         self.setWindowTitle(_("Chamber — demo"))
+        self.about_button.setText(_("About"))
         self.eyebrow.setText(_("DEMO · EVERYTHING RUNS ON THIS COMPUTER"))
         self.council.setText(self.council_name or _("Starting the demo council…"))
         self.subtitle.setText(

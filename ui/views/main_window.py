@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QWidget
 
+from app import about
 from app.i18n import _
 from app.sync.engine import ConnectionState
 from app.sync.session import ChamberSession
@@ -20,6 +21,7 @@ from ui.bridge import ChangeBatch, EventBridge
 from ui.feedback import confirm, error_text
 from ui.language import Translatable, install_language_support, switch_language
 from ui.tasks import TaskRunner
+from ui.views.about import AboutDialog
 from ui.views.header import HeaderBar
 from ui.views.invitations.inbox import InvitationInbox
 from ui.views.meetings.meeting_list import MeetingListView
@@ -54,6 +56,12 @@ class MainWindow(Translatable, QMainWindow):
         self.header.language.language_chosen.connect(lambda lang: switch_language(lang, session.profile))
         self.header.logout_clicked.connect(self.logout)
         self.header.outbox_clicked.connect(self.toggle_outbox)
+        self.header.about_clicked.connect(self.show_about)
+        # The server's health answer (name, version, API), asked once online: an older client is warned.
+        self.server_health: dict | None = None
+        self._api_checked = False
+        self.about_dialog: AboutDialog | None = None
+        self.version_banner = Banner("warning")
         self.connection_banner = Banner("warning")
         self.connection_banner.action_clicked.connect(self._on_banner_action)
         self.outbox = OutboxPanel(session)
@@ -92,6 +100,11 @@ class MainWindow(Translatable, QMainWindow):
         vbox(banner_holder, margins=(16, 10, 16, 0)).addWidget(self.connection_banner)
         self.banner_holder = banner_holder
         layout.addWidget(banner_holder)
+        version_holder = QWidget()
+        vbox(version_holder, margins=(16, 10, 16, 0)).addWidget(self.version_banner)
+        version_holder.setVisible(False)
+        self.version_holder = version_holder
+        layout.addWidget(version_holder)
         layout.addWidget(self.outbox)
         layout.addWidget(self.views, 1)
         self.setCentralWidget(central)
@@ -148,6 +161,37 @@ class MainWindow(Translatable, QMainWindow):
         else:
             banner.clear()
         self.banner_holder.setVisible(banner.isVisibleTo(self.banner_holder))
+        if state == ConnectionState.ONLINE and not self._api_checked:
+            self._check_server_api()
+
+    def _check_server_api(self) -> None:
+        self._api_checked = True
+
+        def failed(_error: BaseException) -> None:
+            self._api_checked = False  # asked again the next time the server is reached
+
+        self.tasks.run(lambda: self.session.api.health(), on_done=self._on_server_health, on_error=failed, key=f"server-health-{id(self)}")
+
+    def _on_server_health(self, health: dict) -> None:
+        if self._closed:
+            return
+        self.server_health = health
+        warning = about.check_server_api(health)
+        if warning is None:
+            self.version_banner.clear()
+        else:
+            self.version_banner.show_message(lambda: warning.user_message(), "warning")
+        self.version_holder.setVisible(warning is not None)
+        if self.about_dialog is not None:
+            self.about_dialog.set_server(health)
+
+    def show_about(self) -> AboutDialog:
+        if self.about_dialog is None:
+            self.about_dialog = AboutDialog(server=self.server_health, parent=self)
+            self.about_dialog.finished.connect(lambda _result: setattr(self, "about_dialog", None))
+            self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.about_dialog.open()
+        return self.about_dialog
 
     def _on_banner_action(self) -> None:
         state = self.session.state
