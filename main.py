@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--data", type=Path, help="client data directory")
     kiosk.add_argument("--camera", default="0", help="camera: a device index, a video file or a folder of frames")
 
+    live = sub.add_parser("live", help="open a live meeting window: the chair's console, a delegate's live screen or the hall display")
+    live.add_argument("window", choices=("console", "delegate", "hall"), help="console: the chair; delegate: ask to speak and vote; hall: the projector")
+    live.add_argument("--data", type=Path, help="client data directory")
+
     discover = sub.add_parser("discover", help="list Chamber servers found on the LAN")
     discover.add_argument("--timeout", type=float, default=3.0, help="seconds to listen (default 3)")
 
@@ -128,12 +132,14 @@ def main(argv: list[str] | None = None) -> int:
             return cli.create_user(
                 username=args.username, role=args.role, data_dir=args.data, db_url=args.db, password_stdin=args.password_stdin, display_name=args.display_name
             )
-        from ui.application import run_client, run_demo, run_kiosk
+        from ui.application import run_client, run_demo, run_kiosk, run_live
 
         if command == "client":
             return run_client(data_dir=args.data or default_data_dir() / "client", language=args.lang)
         if command == "kiosk":
             return run_kiosk(data_dir=args.data or default_data_dir() / "kiosk", camera=args.camera, language=args.lang)
+        if command == "live":
+            return run_live(data_dir=args.data or default_data_dir() / f"live-{args.window}", window=args.window, language=args.lang)
         return run_demo(data_dir=getattr(args, "data", None) or default_data_dir() / "demo", language=args.lang)
     except ChamberError as err:
         return cli.report(err)

@@ -1,5 +1,5 @@
 """The QApplication of Chamber (name, font, theme, translations) and the three entry points that
-main.py calls: run_demo, run_client and run_kiosk."""
+main.py calls: run_demo, run_client, run_kiosk and run_live."""
 
 from __future__ import annotations
 
@@ -92,6 +92,19 @@ def run_client(data_dir: Path, language: str | None) -> int:
     _choose_language(language, profile)
     tasks = TaskRunner(app)
     flow = ClientFlow(profile, tasks, parent=app)
+    flow.start()
+    return _run(app, tasks)
+
+
+def run_live(data_dir: Path, window: str, language: str | None) -> int:
+    """A live meeting window (console, delegate, hall) on its own device profile; the hall display full screen."""
+    from ui.flows.client import ClientFlow
+
+    app = create_application()
+    profile = Profile(Path(data_dir))
+    _choose_language(language, profile)
+    tasks = TaskRunner(app)
+    flow = ClientFlow(profile, tasks, live_window=window, full_screen=window == "hall", parent=app)
     flow.start()
     return _run(app, tasks)
 

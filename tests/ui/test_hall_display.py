@@ -77,3 +77,18 @@ def test_hall_display_follows_the_chair(qtbot, tasks, make_profile, login) -> No
     assert "For: 1" in window.vote_result.text() and window.state.text() == "IN SESSION"
     if SHOTS:
         window.grab().save(str(SHOTS / "hall_result_en.png"))
+
+
+def test_main_py_live_opens_the_windows_on_a_paired_device(qtbot, tasks, make_profile) -> None:
+    from ui.flows.client import ClientFlow
+    from ui.views.chair_console import ChairConsole
+    from ui.views.delegate_live import DelegateLive
+
+    for window_kind, username, expected in (("hall", "kiosk", HallDisplay), ("console", "chutoa", ChairConsole), ("delegate", "daibieu", DelegateLive)):
+        profile, paired = make_profile()
+        ChamberSession.login(profile, paired, username, DEMO_PASSWORD).close()  # logged in once on this device
+        flow = ClientFlow(profile, tasks, live_window=window_kind, discover=False)
+        window = flow.start()
+        qtbot.addWidget(window)
+        assert isinstance(window, expected)
+        window.close()

@@ -22,11 +22,13 @@ log = logging.getLogger(__name__)
 
 
 class ClientFlow(QObject):
-    def __init__(self, profile: Profile, tasks: TaskRunner, *, kiosk_camera: str | None = None, discover: bool = True, full_screen: bool = False, parent: QObject | None = None) -> None:
+    def __init__(self, profile: Profile, tasks: TaskRunner, *, kiosk_camera: str | None = None, live_window: str | None = None, discover: bool = True,
+                 full_screen: bool = False, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.profile = profile
         self.tasks = tasks
         self.kiosk_camera = kiosk_camera
+        self.live_window = live_window  # console | delegate | hall (ui/views/chair_console.py, delegate_live.py, hall_display.py)
         self.discover = discover
         self.full_screen = full_screen
         self.connect_window: ConnectWindow | None = None
@@ -66,6 +68,12 @@ class ClientFlow(QObject):
     def open_window(self, session: ChamberSession) -> QWidget:
         if self.kiosk_camera is not None:
             window: QWidget = KioskWindow(session, self.tasks, camera=self.kiosk_camera)
+        elif self.live_window is not None:
+            from ui.views.chair_console import ChairConsole
+            from ui.views.delegate_live import DelegateLive
+            from ui.views.hall_display import HallDisplay
+
+            window = {"console": ChairConsole, "delegate": DelegateLive, "hall": HallDisplay}[self.live_window](session, self.tasks)
         else:
             session.enable_auto_download()  # upcoming meetings' documents, ready for offline reading
             window = MainWindow(session, self.tasks)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.domain import live as live_rules
 from app.errors import ChamberError
 from app.i18n import _, translate
+from app.sync.engine import ConnectionState
 from app.sync.session import ChamberSession
 from ui.bridge import ChangeBatch, EventBridge
 from ui.feedback import error_text
@@ -49,6 +50,9 @@ def console_meeting(session: ChamberSession) -> str | None:
 
 
 class ChairConsole(Translatable, QWidget):
+    logged_out = Signal()
+    login_again_requested = Signal()
+
     def __init__(self, session: ChamberSession, tasks: TaskRunner, *, meeting_id: str | None = None, start: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         install_language_support()
@@ -353,6 +357,8 @@ class ChairConsole(Translatable, QWidget):
             self._run(lambda: self.session.set_conclusion(self.meeting_id, item_id, self.conclusion.toPlainText(), vote_id=vote_id))
 
     def on_changes(self, batch: ChangeBatch) -> None:
+        if not self._closed and batch.touches("connection") and self.session.state == ConnectionState.SESSION_EXPIRED:
+            self.login_again_requested.emit()
         if self._closed:
             return
         if batch.touches("live") and self.state.get("current_item_id") != self.session.live_state(self.meeting_id or "").get("current_item_id"):

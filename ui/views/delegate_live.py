@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from app.domain import live as live_rules
 from app.errors import ChamberError
 from app.i18n import _, translate
+from app.sync.engine import ConnectionState
 from app.sync.session import ChamberSession
 from ui.bridge import ChangeBatch, EventBridge
 from ui.feedback import error_text
@@ -223,6 +224,8 @@ class DelegateLive(Translatable, QWidget):
             repolish(b)
 
     def on_changes(self, batch: ChangeBatch) -> None:
+        if not self._closed and batch.touches("connection") and self.session.state == ConnectionState.SESSION_EXPIRED:
+            self.login_again_requested.emit()
         if not self._closed and any(batch.touches(k) for k in ("live", "meeting", "agenda", "document", "outbox")):
             self.refresh()
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QWidget
 
 from app.domain import live as live_rules
 from app.i18n import N_, _, translate
+from app.sync.engine import ConnectionState
 from app.sync.session import ChamberSession
 from ui.bridge import ChangeBatch, EventBridge
 from ui.language import Translatable, install_language_support
@@ -58,6 +59,9 @@ def choose_meeting(session: ChamberSession) -> str | None:
 
 
 class HallDisplay(Translatable, QWidget):
+    logged_out = Signal()
+    login_again_requested = Signal()
+
     def __init__(self, session: ChamberSession, tasks: TaskRunner, *, meeting_id: str | None = None, start: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         install_language_support()
@@ -231,6 +235,8 @@ class HallDisplay(Translatable, QWidget):
             widget.style().polish(widget)
 
     def on_changes(self, batch: ChangeBatch) -> None:
+        if not self._closed and batch.touches("connection") and self.session.state == ConnectionState.SESSION_EXPIRED:
+            self.login_again_requested.emit()
         if not self._closed and (batch.touches("live") or batch.touches("meeting") or batch.touches("agenda")):
             self.refresh()
 
