@@ -209,6 +209,8 @@ class ChairConsole(Translatable, QWidget):
         self.conclusion_title.setText(_("Conclusion of this item"))
         self.save_conclusion.setText(_("Save the conclusion"))
         self.refresh()
+        if self.layout() is not None:
+            self.layout().activate()  # buttons take the width of their new text at once
 
     # --- showing the live state -------------------------------------------------------------------
     def refresh(self) -> None:
