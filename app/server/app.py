@@ -24,9 +24,11 @@ def create_app(ctx: ServerContext) -> FastAPI:
     async def lifespan(app: FastAPI):  # noqa: ANN202
         broadcaster.attach(asyncio.get_running_loop())
         ctx.db.add_listener(broadcaster.publish)
+        vote_clock = asyncio.create_task(live.close_votes_on_time(ctx))
         try:
             yield
         finally:
+            vote_clock.cancel()
             ctx.db.remove_listener(broadcaster.publish)
 
     app = FastAPI(title="Chamber", version=__version__, lifespan=lifespan, docs_url=f"{PREFIX}/docs", openapi_url=f"{PREFIX}/openapi.json")

@@ -500,6 +500,28 @@ def _close(session: Session, vote: Vote, now: datetime) -> None:
     vote.state, vote.closed_at = "closed", now
 
 
+def expired_votes(session: Session, now: datetime | None = None) -> list[str]:
+    """Open votes whose time is up (few rows: the open votes of the chamber)."""
+    now = now or utcnow()
+    rows = session.execute(select(Vote.id, Vote.closes_at).where(Vote.state == "open", Vote.closes_at.is_not(None)))
+    return [vote_id for vote_id, closes_at in rows if aware(closes_at) <= now]
+
+
+def close_expired_votes(session: Session, now: datetime | None = None) -> int:
+    """Close the votes whose time is up and tell every client the result, as the chair would."""
+    now = now or utcnow()
+    closed = 0
+    for vote_id in expired_votes(session, now):
+        vote = _vote(session, vote_id, lock=True)
+        if vote.state != "open":
+            continue
+        meeting = session.get(Meeting, vote.meeting_id)
+        _close(session, vote, now)
+        _publish(session, Actor.system(), meeting, _live(session, meeting, lock=True), "vote_closed")
+        closed += 1
+    return closed
+
+
 def receipt_hash(vote_id: str, receipt: str) -> str:
     return hashlib.sha256(f"{vote_id}:{receipt}".encode()).hexdigest()
 

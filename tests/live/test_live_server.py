@@ -266,3 +266,19 @@ def test_conclusions_and_follow_up_tasks_reach_every_device(chamber: Chamber) ->
     late = chamber.login("daibieu2")  # a new device gets tasks and conclusions from the snapshot
     assert {t["id"] for t in late.list_tasks(meeting)} == {overdue, ahead}
     assert item in late.live_state(meeting)["conclusions"]
+
+
+def test_a_vote_with_a_duration_closes_by_itself_and_everyone_gets_the_result(chamber: Chamber) -> None:
+    meeting = session_meeting(chamber.ctx)["id"]
+    rest = chamber.rest()
+    chair, voter = rest.token("chutoa"), rest.token("daibieu")
+    delegate = chamber.login("daibieu2")
+    ok(rest.call("POST", f"/meetings/{meeting}/live/commands", token=chair, json={"command": "open"}))
+    vote = ok(rest.call("POST", f"/meetings/{meeting}/votes", token=chair, json={"question": "Thông qua nhanh?", "duration_seconds": 1}), 201)
+    assert vote["closes_at"] is not None
+    ok(rest.call("POST", f"/votes/{vote['id']}/ballots", token=voter, json={"choice": "for"}))
+    assert delegate.engine.wait_until(lambda: any(v["id"] == vote["id"] and v["state"] == "closed" for v in delegate.live_state(meeting)["votes"]), 15)
+    result = next(v for v in delegate.live_state(meeting)["votes"] if v["id"] == vote["id"])["result"]
+    assert result["cast"] == 1 and result["counts"]["for"] == 1 and result["adopted"] is True
+    late = rest.call("POST", f"/votes/{vote['id']}/ballots", token=voter, json={"choice": "against"})
+    assert late.status_code == 409 and late.json()["message_en"] == "This vote is closed."

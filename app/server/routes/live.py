@@ -1,9 +1,12 @@
 """The live meeting: /meetings/{id}/live (state and the chair's commands), the speakers' queue,
 votes and ballots, item conclusions and follow-up tasks. Rules in app/services/live.py."""
 
+import asyncio
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Header, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.domain.roles import MEMBERS, Actor
 from app.server import operations
@@ -11,6 +14,7 @@ from app.server.deps import require
 from app.services import live
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 reader = require(*MEMBERS)
 runner = require(*live.RUNNERS)
 participant = require(*live.PARTICIPANTS)
@@ -83,3 +87,23 @@ def create_task(meeting_id: str, request: Request, body: dict[str, Any] = JsonBo
 @router.patch("/tasks/{task_id}")
 def update_task(task_id: str, request: Request, body: dict[str, Any] = JsonBody, actor: Actor = Depends(runner), op_id: str | None = OpId) -> Response:
     return operations.run(request.app.state.ctx, actor, op_id, lambda s: live.update_task(s, actor, task_id, body))
+
+
+async def close_votes_on_time(ctx: Any, every: float = 1.0) -> None:
+    """Runs with the server: a vote with a duration closes by itself when its time is up (within
+    `every` seconds), also one that ran out while the server was down. Reads first, so an idle
+    chamber never takes the write lock for it."""
+
+    def tick() -> int:
+        with ctx.db.read() as session:
+            if not live.expired_votes(session):
+                return 0
+        with ctx.db.write() as session:
+            return live.close_expired_votes(session)
+
+    while True:
+        try:
+            await run_in_threadpool(tick)
+        except Exception:  # a failed tick must not stop the next one
+            log.exception("closing the votes whose time is up failed")
+        await asyncio.sleep(every)
