@@ -76,3 +76,71 @@ def chamber(db_url: str, tmp_path: Path) -> Iterator[Chamber]:
     yield running
     running.close()
     ctx.db.dispose()
+
+
+# --- camera frames from the real photos, and the kiosk's video ------------------------------------
+@pytest.fixture(scope="session")
+def detector():  # noqa: ANN201
+    from app.faces import FaceDetector, FaceSettings
+
+    return FaceDetector(FaceSettings())
+
+
+@pytest.fixture(scope="session")
+def frame_of(faces_dir: Path, detector) -> Callable[[str], Any]:  # noqa: ANN001
+    """frame_of("mark/2.jpg") → a 640×480 camera frame with that face ~200 px tall (cached)."""
+    from app.faces import load_image
+    from app.faces.synthetic import camera_frame
+
+    cache: dict[str, Any] = {}
+
+    def get(name: str):  # noqa: ANN202
+        if name not in cache:
+            analysed = detector.analyse_photo(load_image(faces_dir / name), thorough=True)
+            cache[name] = camera_frame(analysed.image, analysed.faces[0].box)
+        return cache[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def scenes(frame_of, detector):  # noqa: ANN001, ANN201
+    """Frame sequences for the door: `live(name)` a person who blinks (eyes painted shut from the
+    landmarks, then open again), `still(name)` a printed photo held up (no blink), `nobody(n)`."""
+    import numpy as np
+
+    from app.faces.synthetic import close_eyes, with_noise
+
+    class Scenes:
+        # A fresh generator per scene: the same scene is the same frames whatever ran before.
+        def live(self, name: str, seed: int = 7) -> list:
+            rng = np.random.default_rng(seed)
+            base = frame_of(name)
+            closed = close_eyes(base, detector.analyse(base, largest_only=True)[0].landmarks)
+            return [with_noise(f, rng) for f in [base] * 4 + [closed] * 2 + [base] * 3]
+
+        def still(self, name: str, count: int = 14, seed: int = 7) -> list:
+            rng = np.random.default_rng(seed)
+            base = frame_of(name)
+            return [with_noise(np.roll(base, i % 2, axis=0), rng) for i in range(count)]
+
+        def nobody(self, count: int = 4) -> list:
+            return [np.zeros((480, 640, 3), np.uint8)] * count
+
+    return Scenes()
+
+
+@pytest.fixture
+def tasks(qapp):  # noqa: ANN001, ANN201
+    from ui.application import setup_application
+    from ui.tasks import TaskRunner
+
+    if not qapp.property("chamberThemed"):
+        setup_application(qapp)
+        qapp.setProperty("chamberThemed", True)
+    runner = TaskRunner()
+    yield runner
+    runner.wait(10_000)
+    from app import i18n
+
+    i18n.set_language("vi")

@@ -1,4 +1,5 @@
-"""The kiosk shows today's or the next meeting and says plainly that face check-in is not on."""
+"""The kiosk shows today's or the next meeting, and says plainly when its camera cannot be used
+(face check-in itself: tests/faces_kiosk/)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def test_kiosk_window(qtbot, tasks, make_profile) -> None:
     qtbot.waitUntil(lambda: window.meeting is not None, timeout=WAIT)
     kind, expected = kiosk_meeting(session.list_meetings())
     assert window.title.text() == expected["title"] and kind in ("today", "next")
-    assert window.panel_title.text() == _("Face check-in is not enabled on this kiosk yet")
-    assert "/dev/video2" in window.panel_text.text()
+    qtbot.waitUntil(lambda: window.camera_error is not None, timeout=WAIT)
+    assert window.card_title.text() == _("Please see the secretariat at the desk")
+    assert "/dev/video2" in window.view.text()
     assert window.clock.text().count(":") == 1

@@ -1,28 +1,52 @@
-"""KioskWindow: the screen at the chamber door. A large clock, today's (or the next) meeting in
-type readable from a few metres, and an honest note that face check-in is not enabled yet."""
+"""KioskWindow: the screen at the chamber door. A large clock, today's (or the next) meeting, the
+live camera view with the face box, and beside it what the kiosk says, in type readable from a
+step away: the prompt ("please look at the camera", "please blink"), then a large green
+confirmation with the person's name, or "please see the secretariat".
+
+Faces are recognised on a CameraWorker thread (ui/views/kiosk_camera.py) against the gallery the
+kiosk keeps sealed on disk (app/sync/faces.py KioskGallery, refreshed on every "faces" change);
+what a final verdict does (check in once, "already checked in", manual) is app/sync/kiosk.py.
+Without a camera the kiosk says so and sends everyone to the desk."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QWidget
+from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from app.domain.meetings import MeetingStatus
-from app.i18n import _
+from app.errors import ChamberError
+from app.faces import FaceSettings, Gallery
+from app.faces.checkin import PROMPT_LOOK, Verdict
+from app.i18n import N_, _
 from app.sync.engine import ConnectionState
+from app.sync.faces import EVENT_KIND, KioskGallery, kiosk_face_settings
+from app.sync.kiosk import KioskDesk, KioskOutcome
 from app.sync.session import ChamberSession
 from ui import format as fmt
 from ui.bridge import ChangeBatch, EventBridge
 from ui.language import Translatable, install_language_support, qt_locale, switch_language
 from ui.tasks import TaskRunner
+from ui.views.kiosk_camera import CameraWorker
 from ui.widgets.common import StatusPill, hbox, icon_label, label, vbox
 from ui.widgets.connection_badge import ConnectionBadge
 from ui.widgets.language_switch import LanguageSwitch
+from ui.widgets.icons import pixmap
 
 _NOT_SHOWN = {MeetingStatus.DRAFT.value, MeetingStatus.CANCELLED.value}
+VIEW_SIZE = QSize(560, 420)
+HOLD_MS = 4000  # how long a confirmation stays before the next person's prompt
+
+TONES = {  # card background, border
+    "neutral": ("#17385a", "#2b527a"),
+    "ok": ("#15803d", "#4ade80"),
+    "info": ("#0e5e7a", "#38bdf8"),
+    "warn": ("#8a4b0b", "#fbbf24"),
+}
+SEE_DESK = N_("Please see the secretariat at the desk")
 
 
 def kiosk_meeting(meetings: list[dict[str, Any]], now: datetime | None = None) -> tuple[str, dict[str, Any] | None]:
@@ -46,8 +70,10 @@ def describe_camera(camera: str) -> str:
 class KioskWindow(Translatable, QWidget):
     logged_out = Signal()
     login_again_requested = Signal()
+    outcome_shown = Signal(object)  # KioskOutcome: what the screen just announced (tests, logs)
 
-    def __init__(self, session: ChamberSession, tasks: TaskRunner, *, camera: str = "0", start: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(self, session: ChamberSession, tasks: TaskRunner, *, camera: str = "0", start: bool = True, paced: bool | None = None,
+                 face_settings: FaceSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         install_language_support()
         self.setObjectName("Kiosk")
@@ -55,9 +81,22 @@ class KioskWindow(Translatable, QWidget):
         self.session = session
         self.tasks = tasks
         self.camera = camera
+        # A file or folder plays at its own frame rate, as a camera would deliver it.
+        self.paced = (not camera.strip().isdigit()) if paced is None else paced
+        self.face_settings = face_settings
         self.kind = "none"
         self.meeting: dict[str, Any] | None = None
         self._closed = False
+        self.desk = KioskDesk(session)
+        self.gallery_store = KioskGallery(session)
+        self.gallery: Gallery | None = None
+        self.gallery_fresh = False
+        self.worker: CameraWorker | None = None
+        self.camera_error: ChamberError | None = None
+        self.camera_ended = False
+        self.outcome: KioskOutcome | None = None
+        self.verdict: Verdict | None = None
+        self.frames_seen = 0
         self.bridge = EventBridge(session.bus, self)
         self.bridge.changed.connect(self.on_changes)
 
@@ -70,12 +109,35 @@ class KioskWindow(Translatable, QWidget):
         self.pill = StatusPill()
         self.when = label("KioskFact", wrap=True)
         self.where = label("KioskFact", wrap=True)
-        self.panel_title = label("KioskPanelTitle", wrap=True)
-        self.panel_text = label("KioskPanelText", wrap=True)
         self.badge = ConnectionBadge()
         self.language = LanguageSwitch(dark=True)
         self.language.language_chosen.connect(lambda lang: switch_language(lang, session.profile))
         self.exit_hint = label("KioskSmall")
+
+        # The camera view: the picture with the face box, or a plain panel saying why not.
+        self.view = QLabel()
+        self.view.setObjectName("KioskCamera")
+        self.view.setFixedSize(VIEW_SIZE)
+        self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.view.setWordWrap(True)
+        self.view.setStyleSheet("QLabel#KioskCamera { background: #081a2c; border: 1px solid #2b527a; border-radius: 16px; color: #9fb3c8; font-size: 15pt; padding: 24px; }")
+
+        # The card: prompt, or the confirmation.
+        self.card = QFrame()
+        self.card.setObjectName("KioskCard")
+        self.card_icon = QLabel()
+        self.card_icon.setFixedSize(72, 72)
+        self.card_eyebrow = label("KioskCardEyebrow", wrap=True)
+        self.card_title = label("KioskCardTitle", wrap=True)
+        self.card_text = label("KioskCardText", wrap=True)
+        self.card_note = label("KioskCardNote", wrap=True)
+        card_layout = vbox(self.card, margins=(36, 32, 36, 32), spacing=14)
+        card_layout.addWidget(self.card_icon)
+        card_layout.addWidget(self.card_eyebrow)
+        card_layout.addWidget(self.card_title)
+        card_layout.addWidget(self.card_text)
+        card_layout.addStretch(1)
+        card_layout.addWidget(self.card_note)
 
         top = hbox(spacing=16)
         top.addWidget(icon_label("landmark", "#5eead4", 44), 0, Qt.AlignmentFlag.AlignTop)
@@ -89,27 +151,24 @@ class KioskWindow(Translatable, QWidget):
         clock.addWidget(self.date, 0, Qt.AlignmentFlag.AlignRight)
         top.addLayout(clock)
 
-        meeting = vbox(spacing=14)
+        meeting = vbox(spacing=8)
         eyebrow_row = hbox(spacing=14)
         eyebrow_row.addWidget(self.eyebrow)
         eyebrow_row.addWidget(self.pill)
         eyebrow_row.addStretch(1)
         meeting.addLayout(eyebrow_row)
         meeting.addWidget(self.title)
+        facts = hbox(spacing=28)
         for icon_name, widget in (("clock", self.when), ("map-pin", self.where)):
-            row = hbox(spacing=14)
-            row.addWidget(icon_label(icon_name, "#5eead4", 26), 0, Qt.AlignmentFlag.AlignVCenter)
+            row = hbox(spacing=10)
+            row.addWidget(icon_label(icon_name, "#5eead4", 22), 0, Qt.AlignmentFlag.AlignVCenter)
             row.addWidget(widget, 1)
-            meeting.addLayout(row)
+            facts.addLayout(row, 1)
+        meeting.addLayout(facts)
 
-        panel = QFrame()
-        panel.setObjectName("KioskPanel")
-        panel_layout = hbox(panel, margins=(28, 24, 28, 24), spacing=22)
-        panel_layout.addWidget(icon_label("camera", "#9fb3c8", 44), 0, Qt.AlignmentFlag.AlignTop)
-        panel_texts = vbox(spacing=8)
-        panel_texts.addWidget(self.panel_title)
-        panel_texts.addWidget(self.panel_text)
-        panel_layout.addLayout(panel_texts, 1)
+        door = hbox(spacing=28)
+        door.addWidget(self.view, 0, Qt.AlignmentFlag.AlignTop)
+        door.addWidget(self.card, 1)
 
         footer = hbox(spacing=14)
         footer.addWidget(self.badge)
@@ -117,39 +176,49 @@ class KioskWindow(Translatable, QWidget):
         footer.addWidget(self.exit_hint)
         footer.addWidget(self.language)
 
-        layout = vbox(self, margins=(56, 44, 56, 32), spacing=0)
+        layout = vbox(self, margins=(48, 32, 48, 24), spacing=0)
         layout.addLayout(top)
-        layout.addStretch(2)
+        layout.addSpacing(18)
         layout.addLayout(meeting)
-        layout.addStretch(2)
-        layout.addWidget(panel)
-        layout.addSpacing(28)
+        layout.addSpacing(22)
+        layout.addLayout(door, 1)
+        layout.addSpacing(18)
         layout.addLayout(footer)
+        self.setStyleSheet(
+            "QLabel#KioskCardEyebrow { font-size: 13pt; font-weight: bold; color: #d1fae5; letter-spacing: 2px; }"
+            "QLabel#KioskCardTitle { font-size: 34pt; font-weight: bold; color: #ffffff; }"
+            "QLabel#KioskCardText { font-size: 19pt; color: #f0f6fc; }"
+            "QLabel#KioskCardNote { font-size: 17pt; font-weight: bold; color: #f0f6fc; }"
+        )
 
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self._tick)
         self.timer.start()
+        self.hold = QTimer(self)
+        self.hold.setSingleShot(True)
+        self.hold.setInterval(HOLD_MS)
+        self.hold.timeout.connect(self._release)
         QShortcut(QKeySequence("Ctrl+Q"), self, activated=self.close)
         self.resize(1280, 800)
         self._last_minute = -1
         self.retranslate()
         if start:
             session.start()
+        self._refresh_gallery()
 
+    # --- text -------------------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.setWindowTitle(_("Chamber — check-in kiosk"))
         council = next((b for b in self.session.list_bodies() if b.get("kind") == "council"), None)
         self.council.setText(council["name"] if council else self.session.server.name)
         self.place.setText(self.session.display_name)
-        self.panel_title.setText(_("Face check-in is not enabled on this kiosk yet"))
-        self.panel_text.setText(
-            _("Please sign in with the secretariat at the desk: they check delegates in. When face check-in is switched on, this kiosk will use %(camera)s.")
-            % {"camera": describe_camera(self.camera)}
-        )
         self.exit_hint.setText(_("Ctrl+Q closes the kiosk"))
         self.refresh()
         self._tick()
+        self._show_card()
+        if self.camera_error is not None or self.camera_ended or self.worker is None:
+            self._show_view_message()
 
     def _tick(self) -> None:
         now = QDateTime.currentDateTime()
@@ -175,13 +244,143 @@ class KioskWindow(Translatable, QWidget):
         self.when.setText(fmt.when(m))
         self.where.setText(m.get("location") or _("No location set"))
 
+    @property
+    def meeting_id(self) -> str | None:
+        """The meeting a face check-in goes to: only one that is today."""
+        return self.meeting["id"] if self.kind == "today" and self.meeting else None
+
+    # --- the gallery and the camera -----------------------------------------------------------------
+    def _refresh_gallery(self) -> None:
+        if not self._closed:
+            self.tasks.run(self.gallery_store.refresh, on_done=self._gallery_ready, key=f"kiosk-gallery-{id(self)}")
+
+    def _gallery_ready(self, result: tuple[Gallery, bool]) -> None:
+        if self._closed:
+            return
+        self.gallery, self.gallery_fresh = result
+        if self.worker is None and self.camera_error is None:
+            self._start_camera()
+        elif self.worker is not None:
+            self.worker.set_gallery(self.gallery)
+        self._show_card()
+
+    def _start_camera(self) -> None:
+        settings = self.face_settings
+        if settings is None:
+            try:
+                settings = kiosk_face_settings(self.session)
+            except ChamberError as err:
+                self._camera_failed(err)
+                return
+        self.worker = CameraWorker(self.camera, self.gallery or Gallery(), settings, view_size=VIEW_SIZE, paced=self.paced, parent=self)
+        self.worker.frame_ready.connect(self.on_frame)
+        self.worker.failed.connect(self._camera_failed)
+        self.worker.ended.connect(self._camera_ended)
+        self.worker.start()
+
+    def on_frame(self, image: QImage, verdict: Verdict) -> None:
+        if self._closed:
+            return
+        self.frames_seen += 1
+        self.view.setPixmap(QPixmap.fromImage(image))
+        self.verdict = verdict
+        outcome = self.desk.handle(self.meeting_id, verdict)
+        if outcome is not None:
+            self.outcome = outcome
+            self.hold.start()
+        self._show_card()
+        if outcome is not None:
+            self.outcome_shown.emit(outcome)
+
+    def _camera_failed(self, error: ChamberError) -> None:
+        self.camera_error = error
+        self._show_view_message()
+        self._show_card()
+
+    def _camera_ended(self) -> None:
+        self.camera_ended = True
+        self._show_view_message()
+        self._show_card()
+
+    def _release(self) -> None:
+        self.outcome = None
+        self._show_card()
+
+    # --- what the screen says ---------------------------------------------------------------------
+    def _show_view_message(self) -> None:
+        if self.camera_error is not None:
+            self.view.setPixmap(QPixmap())
+            self.view.setText(_("No camera picture.") + "\n\n" + self.camera_error.user_message())
+        elif self.camera_ended:
+            self.view.setPixmap(QPixmap())
+            self.view.setText(_("The camera stream has ended (%(camera)s).") % {"camera": describe_camera(self.camera)})
+        elif self.worker is None:
+            self.view.setText(_("Starting the camera…"))
+
+    def _set_card(self, tone: str, icon: str, eyebrow: str, title: str, text: str = "", note: str = "") -> None:
+        background, border = TONES[tone]
+        self.card.setProperty("tone", tone)
+        self.card.setStyleSheet(f"QFrame#KioskCard {{ background: {background}; border: 2px solid {border}; border-radius: 20px; }}")
+        self.card_icon.setPixmap(pixmap(icon, "#ffffff", 72))
+        self.card_eyebrow.setText(eyebrow)
+        self.card_eyebrow.setVisible(bool(eyebrow))
+        self.card_title.setText(title)
+        self.card_text.setText(text)
+        self.card_text.setVisible(bool(text))
+        self.card_note.setText(note)
+        self.card_note.setVisible(bool(note))
+
+    def _person_lines(self, person: dict[str, Any] | None) -> str:
+        if not person:
+            return ""
+        return "\n".join(x for x in (person.get("title"), person.get("unit")) if x)
+
+    def _show_card(self) -> None:
+        o = self.outcome
+        if o is not None and o.kind == "checked_in":
+            name = (o.person or {}).get("full_name") or "?"
+            when = fmt.time_only(o.at)
+            note = _("Checked in at %(time)s") % {"time": when} if when else _("Checked in")
+            self._set_card("ok", "check", _("WELCOME"), name, self._person_lines(o.person), note)
+            return
+        if o is not None and o.kind == "already":
+            name = (o.person or {}).get("full_name") or "?"
+            when = fmt.time_only(o.at)
+            self._set_card("info", "check", _("ALREADY CHECKED IN"), name, self._person_lines(o.person),
+                           _("You were checked in at %(time)s. No need to check in again.") % {"time": when} if when else _("No need to check in again."))
+            return
+        if o is not None and o.kind == "no_meeting":
+            self._set_card("warn", "calendar", _("NO MEETING TODAY"), (o.person or {}).get("full_name") or "", _("There is no meeting to check in to today."), _(SEE_DESK))
+            return
+        if o is not None:  # manual
+            reason = o.error.user_message() if o.error is not None else (_(o.reason) if o.reason else "")
+            self._set_card("warn", "user", _("MANUAL CHECK-IN"), _(SEE_DESK), reason)
+            return
+        if self.camera_error is not None or self.camera_ended:
+            self._set_card("warn", "camera", _("FACE CHECK-IN UNAVAILABLE"), _(SEE_DESK),
+                           _("The camera cannot be used, so this kiosk cannot check anybody in by face right now."))
+            return
+        if self.gallery is not None and len(self.gallery) == 0:
+            self._set_card("neutral", "users", _("FACE CHECK-IN"), _(SEE_DESK), _("Nobody is enrolled for face check-in yet."))
+            return
+        prompt = (self.verdict.prompt if self.verdict is not None and self.verdict.prompt else PROMPT_LOOK)
+        note = "" if self.meeting_id else _("There is no meeting today: the kiosk recognises people but checks nobody in.")
+        if self.gallery is not None and not self.gallery_fresh:
+            note = (note + "\n" if note else "") + _("Offline: using the faces saved on this kiosk.")
+        self._set_card("neutral", "camera", _("FACE CHECK-IN"), _(prompt), _("Stand in front of the camera, about one step away."), note)
+
+    # --- events -----------------------------------------------------------------------------------
     def on_changes(self, batch: ChangeBatch) -> None:
         if self._closed:
             return
         if batch.touches("meeting") or batch.touches("directory"):
             self.refresh()
+        if batch.touches(EVENT_KIND):
+            self._refresh_gallery()  # somebody enrolled or withdrew
         if batch.touches("connection"):
             self.badge.set_state(self.session.state)
+            if self.session.state == ConnectionState.ONLINE and not self.gallery_fresh:
+                self._refresh_gallery()
             if self.session.state == ConnectionState.SESSION_EXPIRED:
                 self.login_again_requested.emit()
 
@@ -189,7 +388,11 @@ class KioskWindow(Translatable, QWidget):
         if not self._closed:
             self._closed = True
             self.timer.stop()
+            self.hold.stop()
             self.bridge.close()
+            if self.worker is not None:
+                self.worker.stop()
             # Stopping the sync thread may wait for a network call to time out: not on the GUI thread.
             self.tasks.run(self.session.close, key=f"close-{id(self)}")
         super().closeEvent(event)
+

@@ -1,0 +1,111 @@
+"""Face data on a client device: the kiosk's own sealed copy of the gallery (so it matches faces
+offline, and a restarted kiosk without network still recognises people), and the secretariat's
+enrolment calls (network only: the photos are checked on the server).
+
+The kiosk's gallery is sealed with app/sync/vault.py under a key of its own (keys/, beside the
+documents' key), refreshed after login and on every "faces" change event (an enrolment, an
+erasure). A withdrawn person disappears from the next copy; the previous copy is overwritten
+before removal.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+
+from app.errors import ChamberError
+from app.faces.crypto import erase_file
+from app.faces.matcher import Gallery
+from app.faces.settings import FaceSettings, load_face_settings
+from app.sync.vault import SealedFileDamagedError, Vault
+
+if TYPE_CHECKING:
+    from app.sync.session import ChamberSession
+
+EVENT_KIND = "faces"
+KIOSK_CONFIG = "kiosk.toml"
+MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".bmp": "image/bmp"}
+
+
+def kiosk_face_settings(session: "ChamberSession") -> FaceSettings:
+    """This kiosk's `[faces]` settings (threshold, liveness on/off...) from PROFILE/kiosk.toml."""
+    path = session.profile.directory / KIOSK_CONFIG
+    return load_face_settings(path if path.exists() else None)
+
+
+def gallery_from(entries: Sequence[dict[str, Any]]) -> Gallery:
+    return Gallery((e["person_id"], np.asarray(enc, dtype=np.float64)) for e in entries for enc in e.get("encodings") or [])
+
+
+class KioskGallery:
+    """The gallery a kiosk matches against, downloaded from the server and kept sealed on disk."""
+
+    def __init__(self, session: "ChamberSession") -> None:
+        self.session = session
+        self.path = session.cache.path.with_suffix("") / "faces" / "gallery.sealed"
+        self.vault = Vault(session.profile.directory / "keys" / session.server.server_id / f"{session.username}.faces.key")
+
+    def download(self) -> Gallery:
+        """Network: the current gallery, stored sealed for offline use. Run off the GUI thread."""
+        entries = self.session.api.request("GET", "/faces/gallery")
+        self._store(entries)
+        return gallery_from(entries)
+
+    def _store(self, entries: list[dict[str, Any]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        plain = self.path.with_name(f".{uuid.uuid4().hex}.plain")
+        try:
+            plain.write_bytes(json.dumps(entries).encode("utf-8"))
+            self.vault.seal(plain, self.path)
+        finally:
+            erase_file(plain)  # the plain copy only ever existed for sealing
+
+    def load(self) -> Gallery | None:
+        """The sealed copy (None when there is none or it cannot be opened)."""
+        if not self.path.exists():
+            return None
+        try:
+            return gallery_from(json.loads(self.vault.open(self.path)))
+        except (SealedFileDamagedError, ValueError, KeyError, TypeError):
+            return None
+
+    def refresh(self) -> tuple[Gallery, bool]:
+        """(gallery, fresh): the server's when reachable, else the sealed copy (or an empty one)."""
+        try:
+            return self.download(), True
+        except ChamberError:
+            cached = self.load()
+            return (cached if cached is not None else Gallery()), False
+
+    def forget(self) -> None:
+        """Logout: the copy and its key go."""
+        erase_file(self.path)
+        self.vault.forget()
+
+
+# --- the secretariat's calls (network; run off the GUI thread) ---------------------------------
+def record_consent(session: "ChamberSession", person_id: str, text_version: str) -> dict[str, Any]:
+    """Record the consent on the server now (enrolment right after needs it there)."""
+    return session.api.request("POST", f"/persons/{person_id}/face-consent", json={"text_version": text_version}, operation_id=str(uuid.uuid4()))
+
+
+def face_data(session: "ChamberSession", person_id: str) -> dict[str, Any]:
+    """The person's consent and how many photos are enrolled (never the encodings)."""
+    return session.api.request("GET", f"/persons/{person_id}/face-data")
+
+
+def enrol(session: "ChamberSession", person_id: str, photos: Sequence[Path]) -> dict[str, Any]:
+    """Send 1–5 photo files; the answer has one result per photo (accepted, or the reason)."""
+    files = [("photos", (Path(p).name, Path(p).read_bytes(), MIME.get(Path(p).suffix.lower(), "application/octet-stream"))) for p in photos]
+    with session.api.stream("POST", f"/persons/{person_id}/face-enrolment", files=files, timeout=120) as response:
+        response.read()
+        return response.json()
+
+
+def erase_face_data(session: "ChamberSession", person_id: str) -> dict[str, Any]:
+    """Withdrawal: the person's face data are deleted on the server and the consent ends."""
+    return session.api.request("DELETE", f"/persons/{person_id}/face-data", operation_id=str(uuid.uuid4()))
