@@ -5,13 +5,16 @@ import asyncio
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Header, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.domain.roles import MEMBERS, Actor
 from app.server import operations
 from app.server.deps import require
+from app.domain import minutes as minutes_rules
+from app.i18n import normalise
 from app.services import live
+from app.services.minutes import minutes_record
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -87,6 +90,18 @@ def create_task(meeting_id: str, request: Request, body: dict[str, Any] = JsonBo
 @router.patch("/tasks/{task_id}")
 def update_task(task_id: str, request: Request, body: dict[str, Any] = JsonBody, actor: Actor = Depends(runner), op_id: str | None = OpId) -> Response:
     return operations.run(request.app.state.ctx, actor, op_id, lambda s: live.update_task(s, actor, task_id, body))
+
+
+@router.get("/meetings/{meeting_id}/minutes")
+def draft_minutes(meeting_id: str, request: Request, format: str = Query("md", pattern="^(md|html)$"), lang: str | None = None,
+                  actor: Actor = Depends(runner)) -> Response:
+    """The draft minutes from what was recorded, as Markdown (`format=md`) or an HTML page."""
+    language = normalise(lang or request.headers.get("accept-language", "vi"))
+    with request.app.state.ctx.db.read() as session:
+        record = minutes_record(session, actor, meeting_id)
+    if format == "html":
+        return Response(minutes_rules.to_html(record, language), media_type="text/html; charset=utf-8")
+    return Response(minutes_rules.to_markdown(record, language), media_type="text/markdown; charset=utf-8")
 
 
 async def close_votes_on_time(ctx: Any, every: float = 1.0) -> None:
