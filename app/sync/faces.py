@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from app.sync.session import ChamberSession
 
 EVENT_KIND = "faces"
+MAX_PHOTOS = 5  # what the server accepts in one enrolment (app/services/faces.py; a test holds them equal)
 KIOSK_CONFIG = "kiosk.toml"
 MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".bmp": "image/bmp"}
 

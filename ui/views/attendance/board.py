@@ -21,6 +21,7 @@ from PySide6.QtCore import QPoint, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QFrame, QHeaderView, QLineEdit, QMenu, QTableView, QWidget
 
 from app.domain.attendance import QUORUM_KEEPERS, QUORUM_RULE_LABELS, QuorumRule, State
+from app.domain.consent import KEEPERS as FACE_KEEPERS
 from app.errors import ChamberError, NotFoundError
 from app.i18n import _, ngettext
 from app.sync.engine import ConnectionState
@@ -440,8 +441,20 @@ class AttendanceBoard(Translatable, QWidget):
         for b, action in ((self.row_checkin, "check_in"), (self.row_checkout, "check_out"), (self.row_excuse, "excused"), (self.row_unexcuse, "unexcused")):
             if not b.isHidden():
                 menu.addAction(b.icon(), b.text(), lambda a=action: self._act_on_selected(a))
+        if self.session.role in FACE_KEEPERS:
+            menu.addSeparator()
+            menu.addAction(icon("camera"), _("Face check-in data…"), lambda r=row: self.open_face_dialog(r))
         if not menu.isEmpty():
             menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def open_face_dialog(self, row: dict[str, Any]):  # noqa: ANN201 - EnrolDialog
+        """Consent, enrolment photos and deletion of one person's face data (secretariat, admin)."""
+        from ui.views.faces.enrol_dialog import EnrolDialog
+
+        dialog = EnrolDialog(self.session, self.tasks, {"id": row["person_id"], "full_name": row.get("full_name", "")}, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
 
     # --- quorum rule --------------------------------------------------------------------------
     def open_quorum_dialog(self) -> QuorumDialog | None:

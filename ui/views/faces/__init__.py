@@ -1,0 +1,1 @@
+"""Face data screens of the secretariat (enrolment, consent, deletion)."""
