@@ -160,3 +160,26 @@ def test_kiosk_without_a_camera_says_so_and_sends_everyone_to_the_desk(qtbot, ta
     qtbot.waitUntil(lambda: window.camera_error is not None, timeout=WAIT)
     assert window.card_title.text() == _("Please see the secretariat at the desk")
     assert "no-such-camera.mp4" in window.view.text()
+
+
+def test_kiosk_follows_enrolments_and_withdrawals_and_keeps_its_copy_sealed(qtbot, tasks, server, server_ctx, make_profile, faces_dir, tmp_path) -> None:  # noqa: ANN001
+    profile, paired = make_profile()
+    session = ChamberSession.login(profile, paired, "kiosk", DEMO_PASSWORD)
+    window = KioskWindow(session, tasks, camera=str(tmp_path / "no-camera"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.gallery is not None and window.gallery_fresh, timeout=WAIT)
+    assert len(window.gallery) == 0
+    person = session.list_persons()[0]["id"]
+
+    _enrol(server_ctx, person, faces_dir / "elon/1.jpg")  # a "faces" event reaches the kiosk
+    qtbot.waitUntil(lambda: window.gallery is not None and len(window.gallery) == 1, timeout=WAIT)
+    sealed = KioskGallery(session).path.read_bytes()
+    assert person.encode() not in sealed and b"encodings" not in sealed  # no plain copy on disk
+    assert len(KioskGallery(session).load()) == 1
+
+    with server_ctx.db.write() as s:
+        faces.withdraw(s, _thuky(server_ctx), person)
+    qtbot.waitUntil(lambda: window.gallery is not None and len(window.gallery) == 0, timeout=WAIT)
+    assert len(KioskGallery(session).load()) == 0
+    assert [p.name for p in KioskGallery(session).path.parent.iterdir()] == ["gallery.sealed"]  # no plain leftovers
