@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk = sub.add_parser("kiosk", help="open the check-in kiosk window")
     kiosk.add_argument("--data", type=Path, help="client data directory")
     kiosk.add_argument("--camera", default="0", help="camera: a device index, a video file or a folder of frames")
+    kiosk.add_argument("--fullscreen", action="store_true", help="locked kiosk (e.g. started at boot): full screen, closed only with an administrator's password or the exit PIN")
+    kiosk.add_argument("--set-exit-pin", action="store_true", help="set this kiosk's exit PIN (at least 6 digits; asked twice, or one line on stdin with --pin-stdin) and quit")
+    kiosk.add_argument("--pin-stdin", action="store_true", help="with --set-exit-pin: read the PIN from the first line of standard input")
 
     live = sub.add_parser("live", help="open a live meeting window: the chair's console, a delegate's live screen or the hall display")
     live.add_argument("window", choices=("console", "delegate", "hall"), help="console: the chair; delegate: ask to speak and vote; hall: the projector")
@@ -137,7 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         if command == "client":
             return run_client(data_dir=args.data or default_data_dir() / "client", language=args.lang)
         if command == "kiosk":
-            return run_kiosk(data_dir=args.data or default_data_dir() / "kiosk", camera=args.camera, language=args.lang)
+            kiosk_data = args.data or default_data_dir() / "kiosk"
+            if args.set_exit_pin:
+                return cli.set_kiosk_exit_pin(kiosk_data, pin_stdin=args.pin_stdin)
+            return run_kiosk(data_dir=kiosk_data, camera=args.camera, language=args.lang, locked=args.fullscreen)
         if command == "live":
             return run_live(data_dir=args.data or default_data_dir() / f"live-{args.window}", window=args.window, language=args.lang)
         return run_demo(data_dir=getattr(args, "data", None) or default_data_dir() / "demo", language=args.lang)

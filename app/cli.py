@@ -170,6 +170,26 @@ def evaluate_faces(folder: Path, *, config: Path | None = None, threshold: float
     return 0
 
 
+class PinMismatchError(InvalidInputError):
+    message = N_("The two PINs are not the same.")
+
+
+def set_kiosk_exit_pin(data_dir: Path, *, pin_stdin: bool = False) -> int:
+    """`kiosk --set-exit-pin`: the PIN that closes this locked kiosk without the server (app/kiosk_lock.py)."""
+    from app.kiosk_lock import set_exit_pin
+    from app.sync.profile import Profile
+
+    if pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass(_("Exit PIN for this kiosk: "))
+        if getpass.getpass(_("Repeat the PIN: ")) != pin:
+            raise PinMismatchError()
+    set_exit_pin(Profile(data_dir), pin)
+    print(_("Exit PIN set for the kiosk in %s.") % data_dir)
+    return 0
+
+
 def report(err: ChamberError) -> int:
     print(_("Error: %s") % err.user_message(), file=sys.stderr)
     return 2

@@ -109,13 +109,14 @@ def run_live(data_dir: Path, window: str, language: str | None) -> int:
     return _run(app, tasks)
 
 
-def run_kiosk(data_dir: Path, camera: str, language: str | None) -> int:
+def run_kiosk(data_dir: Path, camera: str, language: str | None, *, locked: bool = False) -> int:
+    """`locked` (`kiosk --fullscreen`): only an administrator's password or the exit PIN closes it."""
     from ui.flows.client import ClientFlow
 
     app = create_application()
     profile = Profile(Path(data_dir))
     _choose_language(language, profile)
     tasks = TaskRunner(app)
-    flow = ClientFlow(profile, tasks, kiosk_camera=camera, full_screen=True, parent=app)
+    flow = ClientFlow(profile, tasks, kiosk_camera=camera, full_screen=True, kiosk_locked=locked, parent=app)
     flow.start()
     return _run(app, tasks)

@@ -40,7 +40,7 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
-Name: "kioskautostart"; Description: "Start the check-in kiosk full-screen when a user logs on (kiosk PCs only)"; GroupDescription: "Kiosk:"; Flags: unchecked
+Name: "kioskautostart"; Description: "Start the locked check-in kiosk (full screen, closed only by an administrator) when a user logs on: kiosk PCs only"; GroupDescription: "Kiosk:"; Flags: unchecked
 
 [InstallDelete]
 ; An upgrade replaces the whole bundle: files of an older version must not be picked up by the new one.
@@ -55,7 +55,7 @@ Name: "{group}\Chamber kiosk"; Filename: "{app}\chamberw.exe"; Parameters: "kios
 Name: "{group}\Chamber demo"; Filename: "{app}\chamberw.exe"; Parameters: "demo"; Comment: "Try Chamber with a demo council on this PC"
 Name: "{group}\{cm:UninstallProgram,Chamber}"; Filename: "{uninstallexe}"
 Name: "{autodesktop}\Chamber"; Filename: "{app}\chamberw.exe"; Parameters: "client"; Tasks: desktopicon
-Name: "{autostartup}\Chamber kiosk"; Filename: "{app}\chamberw.exe"; Parameters: "kiosk"; Tasks: kioskautostart
+Name: "{autostartup}\Chamber kiosk"; Filename: "{app}\chamberw.exe"; Parameters: "kiosk --fullscreen"; Tasks: kioskautostart
 
 [Run]
 Filename: "{app}\chamberw.exe"; Parameters: "client"; Description: "{cm:LaunchProgram,Chamber}"; Flags: nowait postinstall skipifsilent

@@ -29,7 +29,7 @@ def test_about_from_the_header_shows_versions_licence_and_notes(open_window, qtb
 
     switch_language("en")
     try:
-        assert dialog.windowTitle() == "About Chamber"
+        assert dialog.windowTitle() == "About Chamber" and dialog.close_button.text() == "Close"
         assert "First version" in dialog.notes.toPlainText()
         dialog.grab().save(str(tmp_path / "about_en.png"))
     finally:

@@ -23,8 +23,10 @@ log = logging.getLogger(__name__)
 
 class ClientFlow(QObject):
     def __init__(self, profile: Profile, tasks: TaskRunner, *, kiosk_camera: str | None = None, live_window: str | None = None, discover: bool = True,
-                 full_screen: bool = False, parent: QObject | None = None) -> None:
+                 full_screen: bool = False, kiosk_locked: bool = False, parent: QObject | None = None) -> None:
+        """`kiosk_locked`: the kiosk window can only be closed by an administrator (ui/views/kiosk_exit.py)."""
         super().__init__(parent)
+        self.kiosk_locked = kiosk_locked
         self.profile = profile
         self.tasks = tasks
         self.kiosk_camera = kiosk_camera
@@ -80,6 +82,11 @@ class ClientFlow(QObject):
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.logged_out.connect(lambda: self.show_connect(username=session.username))
         window.login_again_requested.connect(lambda w=window: self._login_again(w, session))
+        if self.kiosk_locked and self.kiosk_camera is not None:
+            from app.kiosk_lock import ExitLock
+            from ui.views.kiosk_exit import KioskExitGuard
+
+            window.exit_guard = KioskExitGuard(window, ExitLock(self.profile, session.server), self.tasks)
         self.window = window
         if self.full_screen:
             window.showFullScreen()
@@ -89,4 +96,7 @@ class ClientFlow(QObject):
 
     def _login_again(self, window: QWidget, session: ChamberSession) -> None:
         self.show_connect(username=session.username, message=lambda: _("Your session has ended. Please log in again."))
+        guard = getattr(window, "exit_guard", None)
+        if guard is not None:
+            guard.release()  # the login screen takes its place; the kiosk account logs in again
         window.close()

@@ -31,7 +31,8 @@ class AboutDialog(Translatable, QDialog):
         self.notes.setObjectName("ReleaseNotes")
         self.notes.setOpenExternalLinks(True)
         self.notes.setMinimumHeight(260)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons = QDialogButtonBox()  # an own button: Qt relabels standard ones on a language change
+        self.close_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.rejected.connect(self.reject)
 
         head = hbox(spacing=14)
@@ -73,4 +74,4 @@ class AboutDialog(Translatable, QDialog):
         if notes.startswith("# "):  # the file's title; the dialog has its own heading
             notes = notes.split("\n", 1)[-1]
         self.notes.setMarkdown(notes)
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        self.close_button.setText(_("Close"))
