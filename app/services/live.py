@@ -732,6 +732,15 @@ def visible_tasks(session: Session, meeting_ids: list[str]) -> list[dict[str, An
     return [task_dict(t) for t in rows]
 
 
+def overdue_for_meeting(session: Session, actor: Actor, meeting_id: str) -> list[dict[str, Any]]:
+    """The open tasks of the meeting's body from its earlier meetings that are past their deadline:
+    what this meeting's agenda should take up again."""
+    meeting = get_meeting_row(session, actor, meeting_id)
+    if meeting.body_id is None:
+        return []
+    return [t for t in overdue_tasks(session, meeting.body_id) if t["meeting_id"] != meeting.id]
+
+
 def overdue_tasks(session: Session, body_id: str, today: date | None = None) -> list[dict[str, Any]]:
     """Open tasks of a body past their deadline: what the next meeting's agenda should take up."""
     today = today or utcnow().date()

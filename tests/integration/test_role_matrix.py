@@ -143,6 +143,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("POST", "/meetings/{meeting_id}/tasks"): {"what": "Rà soát danh mục", "responsible_unit": "UBND phường", "deadline": "2027-01-15"},
     ("PATCH", "/tasks/{task_id}"): {"progress": 40},
     ("GET", "/meetings/{meeting_id}/minutes"): None,
+    ("GET", "/meetings/{meeting_id}/overdue-tasks"): None,
     ("GET", "/documents/{document_id}/annotations"): None,
     ("POST", "/documents/{document_id}/annotations"): {"kind": "note", "page": 0, "rects": [[60, 60, 76, 76]], "note": "Ghi chú mẫu"},
     ("PATCH", "/annotations/{annotation_id}"): {"note": "Ghi chú (sửa)", "base_version": 1},

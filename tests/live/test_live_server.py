@@ -282,3 +282,20 @@ def test_a_vote_with_a_duration_closes_by_itself_and_everyone_gets_the_result(ch
     assert result["cast"] == 1 and result["counts"]["for"] == 1 and result["adopted"] is True
     late = rest.call("POST", f"/votes/{vote['id']}/ballots", token=voter, json={"choice": "against"})
     assert late.status_code == 409 and late.json()["message_en"] == "This vote is closed."
+
+
+def test_late_tasks_of_earlier_meetings_are_listed_for_the_next_meeting_of_the_body(chamber: Chamber) -> None:
+    rest = chamber.rest()
+    secretary, delegate = rest.token("thuky"), rest.token("daibieu")
+    body_id = session_meeting(chamber.ctx)["body_id"]
+    meetings = [m for m in ok(rest.call("GET", "/meetings", token=secretary)) if m["body_id"] == body_id]
+    past = next(m for m in meetings if m["status"] == "closed")
+    upcoming = next(m for m in meetings if m["status"] == "scheduled")
+    late = ok(rest.call("POST", f"/meetings/{past['id']}/tasks", token=secretary,
+                        json={"what": "Báo cáo tiến độ chỉnh trang khu phố 3", "responsible_unit": "UBND phường", "deadline": "2026-01-31"}), 201)
+    ok(rest.call("POST", f"/meetings/{past['id']}/tasks", token=secretary, json={"what": "Việc còn hạn", "responsible_unit": "UBND phường", "deadline": "2099-01-31"}), 201)
+    done = ok(rest.call("POST", f"/meetings/{past['id']}/tasks", token=secretary, json={"what": "Việc đã xong", "responsible_unit": "Văn phòng", "deadline": "2026-01-31"}), 201)
+    ok(rest.call("PATCH", f"/tasks/{done['id']}", token=secretary, json={"status": "done"}))
+    listed = ok(rest.call("GET", f"/meetings/{upcoming['id']}/overdue-tasks", token=delegate))
+    assert [t["id"] for t in listed] == [late["id"]] and listed[0]["timeliness"] == "late"
+    assert ok(rest.call("GET", f"/meetings/{past['id']}/overdue-tasks", token=delegate)) == []  # its own tasks are not "from an earlier meeting"

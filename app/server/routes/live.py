@@ -82,6 +82,13 @@ def list_tasks(meeting_id: str, request: Request, actor: Actor = Depends(reader)
         return live.list_tasks(session, actor, meeting_id)
 
 
+@router.get("/meetings/{meeting_id}/overdue-tasks")
+def overdue_tasks(meeting_id: str, request: Request, actor: Actor = Depends(reader)) -> list:
+    """Late tasks from the body's earlier meetings, for this meeting's agenda."""
+    with request.app.state.ctx.db.read() as session:
+        return live.overdue_for_meeting(session, actor, meeting_id)
+
+
 @router.post("/meetings/{meeting_id}/tasks", status_code=201)
 def create_task(meeting_id: str, request: Request, body: dict[str, Any] = JsonBody, actor: Actor = Depends(runner), op_id: str | None = OpId) -> Response:
     return operations.run(request.app.state.ctx, actor, op_id, lambda s: live.create_task(s, actor, meeting_id, body), status=201)
