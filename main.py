@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("window", choices=("console", "delegate", "hall"), help="console: the chair; delegate: ask to speak and vote; hall: the projector")
     live.add_argument("--data", type=Path, help="client data directory")
 
+    first_run = sub.add_parser("setup", help="first run of a server (a window): the chamber's name, the first administrator, e-mail with a test message, the pairing code")
+    first_run.add_argument("--data", type=Path, help="the server's data directory, as given to `server --data`")
+
     discover = sub.add_parser("discover", help="list Chamber servers found on the LAN")
     discover.add_argument("--timeout", type=float, default=3.0, help="seconds to listen (default 3)")
 
@@ -135,7 +138,10 @@ def main(argv: list[str] | None = None) -> int:
             return cli.create_user(
                 username=args.username, role=args.role, data_dir=args.data, db_url=args.db, password_stdin=args.password_stdin, display_name=args.display_name
             )
-        from ui.application import run_client, run_demo, run_kiosk, run_live
+        from ui.application import run_client, run_demo, run_kiosk, run_live, run_setup
+
+        if command == "setup":
+            return run_setup(data_dir=args.data or ServerSettings().data_dir, language=args.lang)
 
         if command == "client":
             return run_client(data_dir=args.data or default_data_dir() / "client", language=args.lang)

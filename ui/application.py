@@ -109,6 +109,19 @@ def run_live(data_dir: Path, window: str, language: str | None) -> int:
     return _run(app, tasks)
 
 
+def run_setup(data_dir: Path, language: str | None) -> int:
+    """`main.py setup`: the server's first-run wizard (ui/views/setup_wizard.py) on its data directory."""
+    from ui.views.setup_wizard import SetupWizard
+
+    app = create_application()
+    i18n.set_language(language or i18n.current_language())
+    tasks = TaskRunner(app)
+    wizard = SetupWizard(Path(data_dir), tasks)
+    wizard.start()
+    wizard.show()
+    return _run(app, tasks)
+
+
 def run_kiosk(data_dir: Path, camera: str, language: str | None, *, locked: bool = False) -> int:
     """`locked` (`kiosk --fullscreen`): only an administrator's password or the exit PIN closes it."""
     from ui.flows.client import ClientFlow
