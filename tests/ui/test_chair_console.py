@@ -65,6 +65,16 @@ def test_the_chair_runs_a_meeting_from_the_console(qtbot, tasks, make_profile, l
     qtbot.waitUntil(lambda: items[1]["id"] in delegate.live_state(meeting_id)["conclusions"], timeout=WAIT)
     assert delegate.live_state(meeting_id)["conclusions"][items[1]["id"]]["vote_id"] == vote_id
 
+    console.task_what.setText("Hoàn thiện báo cáo thẩm tra")
+    console.add_task.click()
+    assert console.message.text() == i18n._("Say what is to be done and who is responsible.")
+    console.task_unit.setText("Ban Kinh tế - Ngân sách")
+    console.add_task.click()
+    qtbot.waitUntil(lambda: console.task_list.count() == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: [t["what"] for t in delegate.list_tasks(meeting_id)] == ["Hoàn thiện báo cáo thẩm tra"], timeout=WAIT)
+    assert delegate.list_tasks(meeting_id)[0]["agenda_item_id"] == items[1]["id"]
+    assert console.task_list.item(0).text().endswith(i18n._("On time"))
+
     i18n.set_language("en")
     qtbot.waitUntil(lambda: console.next.text() == "Next item", timeout=WAIT)
     if SHOTS:

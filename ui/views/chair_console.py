@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -108,6 +109,17 @@ class ChairConsole(Translatable, QWidget):
         self.conclusion = QPlainTextEdit()
         self.conclusion.setFixedHeight(90)
         self.save_conclusion = button(on_click=self._save_conclusion)
+        self.tasks_title = label("SectionTitle")
+        self.task_what = QLineEdit()
+        self.task_unit = QLineEdit()
+        self.task_deadline = QDateEdit(QDate.currentDate().addDays(30))
+        self.task_deadline.setCalendarPopup(True)
+        self.task_deadline.setDisplayFormat("dd/MM/yyyy")
+        self.add_task = button(on_click=self._add_task)
+        self.task_list = QListWidget()
+        self.task_list.setObjectName("ConsoleTasks")
+        self.task_list.setWordWrap(True)
+        self.task_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         controls = hbox(spacing=8)
         for c in STATE_BUTTONS:
@@ -159,7 +171,15 @@ class ChairConsole(Translatable, QWidget):
         vote_layout.addWidget(self.conclusion_title)
         vote_layout.addWidget(self.conclusion)
         vote_layout.addWidget(self.save_conclusion)
-        vote_layout.addStretch(1)
+        vote_layout.addSpacing(8)
+        vote_layout.addWidget(self.tasks_title)
+        vote_layout.addWidget(self.task_what)
+        task_row = hbox(spacing=8)
+        task_row.addWidget(self.task_unit, 1)
+        task_row.addWidget(self.task_deadline)
+        vote_layout.addLayout(task_row)
+        vote_layout.addWidget(self.add_task)
+        vote_layout.addWidget(self.task_list, 1)
 
         columns = hbox(spacing=14)
         columns.addWidget(agenda_card, 4)
@@ -208,6 +228,10 @@ class ChairConsole(Translatable, QWidget):
         self.close_vote.setText(_("Close the vote"))
         self.conclusion_title.setText(_("Conclusion of this item"))
         self.save_conclusion.setText(_("Save the conclusion"))
+        self.tasks_title.setText(_("Follow-up tasks"))
+        self.task_what.setPlaceholderText(_("What is to be done"))
+        self.task_unit.setPlaceholderText(_("Responsible person or unit"))
+        self.add_task.setText(_("Add the task"))
         self.refresh()
         if self.layout() is not None:
             self.layout().activate()  # buttons take the width of their new text at once
@@ -274,6 +298,11 @@ class ChairConsole(Translatable, QWidget):
         if conclusion and not self.conclusion.hasFocus() and not self.conclusion.toPlainText():
             self.conclusion.setPlainText(conclusion["text"])
         self.save_conclusion.setEnabled(bool(self.state.get("current_item_id")))
+        self.task_list.clear()
+        for task in self.session.list_tasks(meeting["id"]):
+            timeliness = translate(live_rules.TIMELINESS_LABELS[live_rules.Timeliness(task["timeliness"])])
+            deadline = "/".join(reversed(task["deadline"].split("-"))) if task.get("deadline") else "—"
+            self.task_list.addItem(f"{task['what']} — {task.get('responsible_unit') or ''} — {deadline} · {timeliness}")
         self._tick()
 
     def _allowed(self, state: live_rules.LiveState, command: Command) -> bool:
@@ -358,6 +387,17 @@ class ChairConsole(Translatable, QWidget):
             vote_id = vote["id"] if vote and vote["state"] == "closed" and vote.get("agenda_item_id") == item_id else None
             self._run(lambda: self.session.set_conclusion(self.meeting_id, item_id, self.conclusion.toPlainText(), vote_id=vote_id))
 
+    def _add_task(self) -> None:
+        what, unit = self.task_what.text().strip(), self.task_unit.text().strip()
+        if not what or not unit:
+            self._say(_("Say what is to be done and who is responsible."))
+            return
+        fields = {"what": what, "responsible_unit": unit, "deadline": self.task_deadline.date().toString("yyyy-MM-dd"),
+                  "agenda_item_id": self.state.get("current_item_id")}
+        self._run(lambda: self.session.create_task(self.meeting_id, fields))
+        self.task_what.clear()
+        self.task_unit.clear()
+
     def on_changes(self, batch: ChangeBatch) -> None:
         if not self._closed and batch.touches("connection") and self.session.state == ConnectionState.SESSION_EXPIRED:
             self.login_again_requested.emit()
@@ -365,7 +405,7 @@ class ChairConsole(Translatable, QWidget):
             return
         if batch.touches("live") and self.state.get("current_item_id") != self.session.live_state(self.meeting_id or "").get("current_item_id"):
             self.conclusion.clear()  # another item: its own conclusion
-        if any(batch.touches(k) for k in ("live", "ballot", "meeting", "agenda", "outbox")):
+        if any(batch.touches(k) for k in ("live", "ballot", "task", "meeting", "agenda", "outbox")):
             self.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
