@@ -5,7 +5,6 @@ deletion that really removes the rows and their bytes, the audit trail, and the 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from sqlalchemy import select
 
 from app.faces.crypto import EncodingCipher

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImageReader, QPainter, QPixmap
-from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QFrame, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QWidget
 
 from app.i18n import N_, _
 from app.sync import faces as face_calls
