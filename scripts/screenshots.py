@@ -217,6 +217,12 @@ def shoot_attendance(secretariat: MainWindow, out: Path) -> None:
     wait_until(lambda: len(page.attendance.model.rows) == 5, 10, "the attendance board")
     in_languages(("vi", "en"), lambda lang: save(secretariat, out, f"attendance_{lang}"))
     save(secretariat, out, "attendance")
+    # The face data dialog of a row (right-click → Face check-in data…): the consent step.
+    dialog = page.attendance.open_face_dialog(page.attendance.model.rows[0])
+    wait_until(lambda: dialog.status is not None, 10, "the face data status")
+    dialog.agreed.setChecked(True)
+    in_languages(("vi", "en"), lambda lang: save(secretariat, out, f"face_enrolment_{lang}", dialog=dialog))
+    dialog.close()
     page.show_section("meeting")
 
 
@@ -390,7 +396,8 @@ def main() -> int:
         wait_until(lambda: "kiosk" in flow.windows, 30, "the kiosk")
         kiosk = flow.windows["kiosk"]
         kiosk.resize(*SIZE)
-        wait_until(lambda: kiosk.meeting is not None, 20, "the kiosk's meeting")
+        # Settled: the meeting shown, and the camera either delivering or known to be missing.
+        wait_until(lambda: kiosk.meeting is not None and (kiosk.camera_error is not None or kiosk.frames_seen > 0), 20, "the kiosk's meeting and camera")
         in_languages(("vi", "en"), lambda lang: save(kiosk, out, f"kiosk_{lang}"))
         save(kiosk, out, "kiosk")
 
