@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import ChamberError, InvalidInputError, NotFoundError, ServerError
@@ -17,6 +18,11 @@ log = logging.getLogger(__name__)
 
 class MalformedRequestError(InvalidInputError):
     message = N_("The request is not valid: %(detail)s")
+
+
+class UnstorableValueError(InvalidInputError):
+    code = "unstorable_value"
+    message = N_("Some of the information cannot be stored: a number is out of range, or a text holds a character that is not allowed (such as NUL). Nothing was changed.")
 
 
 class UnknownAddressError(NotFoundError):
@@ -54,6 +60,13 @@ def install(app: FastAPI) -> None:
         generic = ChamberError(str(err.detail)[:200])
         generic.status = err.status_code
         return error_response(generic, request)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, err: DataError):  # noqa: ANN202
+        # The database refused a value (PostgreSQL: NUL in text, an integer out of range): the
+        # transaction was rolled back, so this is the caller's input, not a server fault.
+        log.info("value refused by the database on %s %s: %s", request.method, request.url.path, err.orig)
+        return error_response(UnstorableValueError(), request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, err: Exception):  # noqa: ANN202
