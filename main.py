@@ -164,4 +164,9 @@ if __name__ == "__main__":
     import multiprocessing
 
     multiprocessing.freeze_support()
+    # Without a console (chamberw.exe on Windows, a desktop launcher) there are no standard streams;
+    # print() and uvicorn's log set-up (the demo's embedded server) need them.
+    for _stream in ("stdout", "stderr"):
+        if getattr(sys, _stream) is None:
+            setattr(sys, _stream, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - for the whole process
     sys.exit(main())
