@@ -30,9 +30,11 @@ def test_first_run_from_name_to_pairing_code(qtbot, tasks, tmp_path, smtp_server
     data = tmp_path / "server"
     wizard = SetupWizard(data, tasks)
     qtbot.addWidget(wizard)
-    wizard.start()
     wizard.show()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()  # until the data directory is open
+    wizard.start()
     qtbot.waitUntil(lambda: wizard.info is not None, timeout=WAIT)
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     assert wizard.name_page.name.text() == wizard.info.name  # the machine's name until one is given
 
     wizard.name_page.name.clear()

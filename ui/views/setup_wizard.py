@@ -99,6 +99,11 @@ class NamePage(_Page):
         self.hint.setText(_("It is written to %(file)s and can be changed later.") % {"file": str(self.owner.data_dir / "server.toml")})
         super().retranslate()
 
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        # Not before the data directory has been opened once: two first openings at the same time
+        # would both try to create the database.
+        return self.owner.info is not None
+
     def save(self) -> Callable[[], Any]:
         name, data_dir = self.name.text().strip(), self.owner.data_dir
 
@@ -342,6 +347,7 @@ class SetupWizard(Translatable, QWizard):
         self.info = info
         if not self.name_page.name.text():
             self.name_page.name.setText(info.name)
+        self.name_page.completeChanged.emit()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Chamber server: first run"))
