@@ -1,4 +1,4 @@
-; Inno Setup 6 script: installs Chamber's client bundle (PyInstaller, installers/chamber.spec) on
+; Inno Setup 6.3+ script: installs Chamber's client bundle (PyInstaller, installers/chamber.spec) on
 ; Windows with Start-menu shortcuts. Built by .github/workflows/windows-installer.yml:
 ;   iscc /DAppVersion=0.1.0 installers\windows\chamber.iss
 ; from the repository root after `pyinstaller installers/chamber.spec --distpath build/dist`.
