@@ -84,6 +84,13 @@ class ChairConsole(Translatable, QWidget):
         self.agenda.setObjectName("ConsoleAgenda")
         self.agenda.itemDoubleClicked.connect(self._goto)
         self.goto = button(on_click=lambda: self._goto(self.agenda.currentItem()))
+        # Show a page of a document: every open reader of it jumps there.
+        self.show_document = QComboBox()
+        self.show_document.setObjectName("ShowDocument")
+        self.show_page_number = QSpinBox()
+        self.show_page_number.setRange(1, 1)
+        self.show_document.currentIndexChanged.connect(self._document_chosen)
+        self.show_page = button(on_click=self._show_page)
 
         self.speakers_title = label("SectionTitle")
         self.floor = label("", wrap=True)
@@ -140,6 +147,11 @@ class ChairConsole(Translatable, QWidget):
         agenda_layout.addWidget(self.agenda_title)
         agenda_layout.addWidget(self.agenda, 1)
         agenda_layout.addWidget(self.goto)
+        agenda_layout.addWidget(self.show_document)
+        page_row = hbox(spacing=8)
+        page_row.addWidget(self.show_page_number, 1)
+        page_row.addWidget(self.show_page)
+        agenda_layout.addLayout(page_row)
 
         speakers_card = card()
         speakers_layout = vbox(speakers_card, margins=(16, 14, 16, 14), spacing=8)
@@ -212,6 +224,8 @@ class ChairConsole(Translatable, QWidget):
         self.next.setText(_("Next item"))
         self.agenda_title.setText(_("Agenda"))
         self.goto.setText(_("Go to the selected item"))
+        self.show_page.setText(_("Show this page"))
+        self.show_page_number.setPrefix(_("Page") + " ")
         self.speakers_title.setText(_("Speakers"))
         self.speaking_label.setText(_("Speaking time (seconds)"))
         self.give_floor.setText(_("Give the floor"))
@@ -260,6 +274,8 @@ class ChairConsole(Translatable, QWidget):
             widget.setEnabled(self._allowed(state, c))
         sitting = state in live_rules.IN_SESSION
         self.goto.setEnabled(sitting)
+        self._fill_documents(meeting["id"])
+        self.show_page.setEnabled(sitting and self.show_document.count() > 0)
 
         agenda = self.session.get_agenda(meeting["id"])
         selected = self.agenda.currentItem().data(Qt.ItemDataRole.UserRole) if self.agenda.currentItem() else None
@@ -362,6 +378,34 @@ class ChairConsole(Translatable, QWidget):
         if entry is not None:
             self.command(Command.GOTO, item_id=entry.data(Qt.ItemDataRole.UserRole))
 
+    def _fill_documents(self, meeting_id: str) -> None:
+        """The meeting's documents, the current item's first (the one the chair most likely shows)."""
+        item_id = self.state.get("current_item_id")
+        documents = sorted(self.session.list_documents(meeting_id), key=lambda d: (d.get("agenda_item_id") != item_id, d.get("title") or d.get("file_name") or ""))
+        wanted = [(d["id"], d.get("title") or d.get("file_name") or "", max(1, int(d.get("pages") or 1))) for d in documents]
+        have = [(self.show_document.itemData(i), self.show_document.itemText(i), self.show_document.itemData(i, Qt.ItemDataRole.UserRole + 1))
+                for i in range(self.show_document.count())]
+        if wanted == have:
+            return
+        chosen = self.show_document.currentData()
+        self.show_document.blockSignals(True)
+        self.show_document.clear()
+        for document_id, title, pages in wanted:
+            self.show_document.addItem(title, document_id)
+            self.show_document.setItemData(self.show_document.count() - 1, pages, Qt.ItemDataRole.UserRole + 1)
+        self.show_document.setCurrentIndex(max(0, self.show_document.findData(chosen)))
+        self.show_document.blockSignals(False)
+        self._document_chosen()
+
+    def _document_chosen(self) -> None:
+        pages = self.show_document.currentData(Qt.ItemDataRole.UserRole + 1)
+        self.show_page_number.setRange(1, int(pages or 1))
+
+    def _show_page(self) -> None:
+        document_id = self.show_document.currentData()
+        if document_id:
+            self.command(Command.SHOW_PAGE, document_id=document_id, page=self.show_page_number.value() - 1)
+
     def _give_floor(self) -> None:
         entry = self.queue.currentItem() or (self.queue.item(0) if self.queue.count() else None)
         if entry is not None:
@@ -405,7 +449,7 @@ class ChairConsole(Translatable, QWidget):
             return
         if batch.touches("live") and self.state.get("current_item_id") != self.session.live_state(self.meeting_id or "").get("current_item_id"):
             self.conclusion.clear()  # another item: its own conclusion
-        if any(batch.touches(k) for k in ("live", "ballot", "task", "meeting", "agenda", "outbox")):
+        if any(batch.touches(k) for k in ("live", "ballot", "task", "meeting", "agenda", "document", "outbox")):
             self.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

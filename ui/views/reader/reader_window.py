@@ -27,10 +27,11 @@ from ui.language import Translatable, install_language_support
 from ui.tasks import TaskRunner
 from ui.views.reader.annotation_controller import ReaderAnnotations
 from ui.views.reader.document import ReaderDocument
+from ui.views.reader.follow import ChairFollower
 from ui.widgets.icons import pixmap
 from ui.views.reader.side_panel import SidePanel
 from ui.views.reader.toolbar import ReaderToolbar
-from ui.widgets.common import Banner, ElidedLabel, hbox, repolish, vbox
+from ui.widgets.common import Banner, ElidedLabel, button, hbox, repolish, vbox
 from ui.widgets.page_view import PageView
 from ui.widgets.spinner import Spinner
 
@@ -44,6 +45,7 @@ QWidget#ReaderTitleBar { background: #14324f; }
 QWidget#ReaderTitleBar QLabel { color: #ffffff; background: transparent; }
 QLabel#ReaderTitle { font-size: 11.5pt; font-weight: bold; }
 QLabel#ReaderPages { color: #b9c7d6; font-size: 9pt; }
+QLabel#ReaderFollowing { color: #7ee2a8; font-weight: bold; }
 """
 
 
@@ -79,9 +81,18 @@ class ReaderWindow(Translatable, QMainWindow):
         self.title_label = ElidedLabel("ReaderTitle")
         self.pages_label = ElidedLabel("ReaderPages")
         self.spinner = Spinner(size=16, color="#ffffff")
+        # Following the chair: the page the chair shows (ui/views/reader/follow.py).
+        self.following_label = QLabel()
+        self.following_label.setObjectName("ReaderFollowing")
+        self.following_label.setVisible(False)
+        self.back_to_chair = button(variant="primary", icon_name="chevron-right", on_click=lambda: self.follower.back() if self.follower else None)
+        self.back_to_chair.setObjectName("BackToChair")
+        self.back_to_chair.setVisible(False)
         bar = hbox(self.title_bar, margins=(16, 9, 16, 9), spacing=10)
         bar.addWidget(doc_icon)
         bar.addWidget(self.title_label, 1)
+        bar.addWidget(self.following_label)
+        bar.addWidget(self.back_to_chair)
         bar.addWidget(self.spinner)
         bar.addWidget(self.pages_label)
 
@@ -122,6 +133,10 @@ class ReaderWindow(Translatable, QMainWindow):
         self.annotations: ReaderAnnotations | None = None
         if session is not None and document is not None and session.role in ANNOTATORS:  # a kiosk or a guest only reads
             self.annotations = ReaderAnnotations(self, session, document, notify=self.show_notice)
+        self.follower: ChairFollower | None = None
+        if session is not None and document is not None and document.get("meeting_id"):
+            self.follower = ChairFollower(session, document, self.view.go_to_page, self)
+            self.follower.changed.connect(self._sync_following)
         self._connect()
         self._set_enabled(False)
         self.retranslate()
@@ -178,6 +193,8 @@ class ReaderWindow(Translatable, QMainWindow):
             self.pages_label.setText("")
         if self.error is not None:
             self.banner.show_message(lambda: error_text(self.error))
+        self.following_label.setText("● " + _("Following the chair"))
+        self.back_to_chair.setText(_("Back to the chair"))
         self._update_hit_count()
         self.view.viewport().update()
 
@@ -207,6 +224,8 @@ class ReaderWindow(Translatable, QMainWindow):
         self.view.setFocus()
         if self.annotations is not None:
             self.annotations.start(self.document)
+        if self.follower is not None:
+            self.follower.start()
         self.document_opened.emit()
         if self.toolbar.search.text().strip():
             self._start_search()
@@ -249,7 +268,15 @@ class ReaderWindow(Translatable, QMainWindow):
         self.toolbar.set_page(page)
         if not self.side.isHidden() and self.side.tab == "thumbnails":
             self.side.thumbnails.set_current(page)
+        if self.follower is not None:
+            self.follower.page_changed(page)
         self.page_changed.emit(page)
+
+    def _sync_following(self) -> None:
+        follower = self.follower
+        active = follower is not None and follower.active
+        self.following_label.setVisible(active and follower.following)
+        self.back_to_chair.setVisible(active and not follower.following)
 
     def _sync_zoom(self) -> None:
         self.toolbar.set_zoom(self.view.zoom, self.view.fit)
@@ -404,6 +431,8 @@ class ReaderWindow(Translatable, QMainWindow):
             self._search_timer.stop()
             if self.annotations is not None:
                 self.annotations.close()
+            if self.follower is not None:
+                self.follower.close()
             if self.document is not None:
                 self.document.close()
         super().closeEvent(event)
