@@ -24,6 +24,9 @@ trap cleanup EXIT
 
 # Like a fresh account: nothing from this shell's environment, in particular no PYTHONPATH or venv.
 clean() { env -i HOME="$HOME_DIR" PATH=/usr/bin:/bin LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen "$@"; }
+# In the background: `env` execs the program, so $! is the program itself (a function run with &
+# would be a subshell whose child survives `kill $!`).
+clean_bg() { env -i HOME="$HOME_DIR" PATH=/usr/bin:/bin LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen "$@" & SERVER_PID=$!; }
 pass() { echo "PASS  $*"; }
 fail() { echo "FAIL  $*"; FAILED=1; }
 now() { date +%s.%N; }
@@ -46,8 +49,7 @@ echo "      (warm: $(secs "$t0" "$(now)") s)"
 
 # 2. server --demo on a free port, then /api/v1/health over HTTPS
 t0=$(now)
-clean "$BIN" --lang en server --demo --host 127.0.0.1 --port 0 --no-advertise --data "$WORK/server" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
+clean_bg "$BIN" --lang en server --demo --host 127.0.0.1 --port 0 --no-advertise --data "$WORK/server" >"$WORK/server.log" 2>&1
 PORT=""
 for _ in $(seq 1 600); do
     PORT=$(sed -n 's/.*listening on https:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)
