@@ -59,6 +59,7 @@ class ChairConsole(Translatable, QWidget):
         install_language_support()
         self.setObjectName("ChairConsole")
         self.session = session
+        self._owns_session = start
         self.tasks = tasks
         self.meeting_id = meeting_id
         self.state: dict[str, Any] = {}
@@ -457,5 +458,6 @@ class ChairConsole(Translatable, QWidget):
             self._closed = True
             self.timer.stop()
             self.bridge.close()
-            self.tasks.run(self.session.close, key=f"close-{id(self)}")
+            if self._owns_session:  # opened from the main window: its session lives on
+                self.tasks.run(self.session.close, key=f"close-{id(self)}")
         super().closeEvent(event)

@@ -36,6 +36,7 @@ class DelegateLive(Translatable, QWidget):
         install_language_support()
         self.setObjectName("DelegateLive")
         self.session = session
+        self._owns_session = start
         self.tasks = tasks
         self.fixed_meeting = meeting_id
         self.meeting_id = meeting_id
@@ -234,5 +235,6 @@ class DelegateLive(Translatable, QWidget):
             self._closed = True
             self.timer.stop()
             self.bridge.close()
-            self.tasks.run(self.session.close, key=f"close-{id(self)}")
+            if self._owns_session:  # opened from the main window: its session lives on
+                self.tasks.run(self.session.close, key=f"close-{id(self)}")
         super().closeEvent(event)

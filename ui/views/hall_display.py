@@ -69,6 +69,7 @@ class HallDisplay(Translatable, QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE)
         self.session = session
+        self._owns_session = start
         self.tasks = tasks
         self.fixed_meeting = meeting_id
         self.meeting_id: str | None = meeting_id
@@ -245,5 +246,6 @@ class HallDisplay(Translatable, QWidget):
             self._closed = True
             self.timer.stop()
             self.bridge.close()
-            self.tasks.run(self.session.close, key=f"close-{id(self)}")
+            if self._owns_session:  # opened from the main window: its session lives on
+                self.tasks.run(self.session.close, key=f"close-{id(self)}")
         super().closeEvent(event)

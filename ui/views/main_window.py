@@ -288,6 +288,7 @@ class MainWindow(Translatable, QMainWindow):
         self._logging_out = True
         self.header.logout_button.setEnabled(False)
         self.header.spinner.start()
+        self.page.live_actions.close_windows()
         self.bridge.close()
         self._pending_timer.stop()
         # Revoking the token is a network call: off the GUI thread. logout() also closes the session.
@@ -316,6 +317,7 @@ class MainWindow(Translatable, QMainWindow):
         if not self._closed:
             self._closed = True
             self._pending_timer.stop()
+            self.page.live_actions.close_windows()  # they use this window's session
             self.bridge.close()
             # Stopping the sync thread may wait for a network call to time out: not on the GUI thread.
             self.tasks.run(self.session.close, key=f"close-{id(self)}")

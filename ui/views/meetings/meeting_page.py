@@ -25,6 +25,7 @@ from ui.views.documents import DocumentsPanel
 from ui.views.invitations.board import InvitationBoard
 from ui.views.invitations.parts import SectionTabs
 from ui.views.meetings.agenda_editor import AgendaEditor
+from ui.views.meetings.live_actions import LiveActions
 from ui.views.meetings.meeting_form import MeetingForm
 from ui.views.meetings.meeting_summary import MeetingSummary
 from ui.widgets.common import StatusPill, card, hbox, icon_label, label, vbox
@@ -111,13 +112,17 @@ class MeetingPage(Translatable, QWidget):
         self.board = InvitationBoard(session, tasks) if self.editable else None
         self.documents = DocumentsPanel(session, tasks, with_header=not self.editable)
         self.document_count = 0
+        self.live_actions = LiveActions(session, tasks)
 
         column = QWidget()
         column.setObjectName("Page")
         col = vbox(column, margins=(24, 18, 24, 18), spacing=14)
         if self.editable:
             head = vbox(spacing=6)
-            head.addWidget(self.header_title)
+            title_row = hbox(spacing=10)
+            title_row.addWidget(self.header_title, 1)
+            title_row.addWidget(self.live_actions, 0, Qt.AlignmentFlag.AlignTop)
+            head.addLayout(title_row)
             when_row = hbox(spacing=10)
             when_row.addWidget(self.header_pill)
             when_row.addWidget(self.header_when, 1)
@@ -134,11 +139,16 @@ class MeetingPage(Translatable, QWidget):
             col.addLayout(head)
         elif self.tabs is not None:
             # The chair: the title shows above the attendance (the summary shows it on the meeting tab).
-            col.addWidget(self.header_title)
+            title_row = hbox(spacing=10)
+            title_row.addWidget(self.header_title, 1)
+            title_row.addWidget(self.live_actions, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+            col.addLayout(title_row)
             tabs_row = hbox(spacing=10)
             tabs_row.addWidget(self.tabs, 1, Qt.AlignmentFlag.AlignBottom)
             tabs_row.addWidget(self.attendance.actions)
             col.addLayout(tabs_row)
+        else:
+            col.addWidget(self.live_actions, 0, Qt.AlignmentFlag.AlignRight)
         details = QWidget()
         details_layout = vbox(details, spacing=14)
         self.details_card = card()
@@ -250,6 +260,7 @@ class MeetingPage(Translatable, QWidget):
     def show_meeting(self, meeting_id: str | None) -> None:
         if meeting_id is None:
             self.meeting = None
+            self.live_actions.set_meeting(None)
             self.stack.setCurrentWidget(self.empty)
             self.agenda.set_meeting(None)
             self.documents.set_meeting(None)
@@ -315,7 +326,9 @@ class MeetingPage(Translatable, QWidget):
             self.header_pill.setVisible(True)
             self.header_when.setText(fmt.when(self.meeting))
             self.header_when.setVisible(True)
+            self.live_actions.set_meeting(self.meeting)
         else:
+            self.live_actions.set_meeting(None)
             self.header_title.setText(_("New meeting"))
             self.header_pill.setVisible(False)
             self.header_when.setVisible(False)

@@ -1,0 +1,88 @@
+"""LiveActions: the buttons on a meeting's page that open its live windows from the normal client.
+
+The chair and the secretariat open the chair's console; a delegate follows the meeting live;
+the secretariat opens the hall display (the projector). Each window is opened on the meeting shown
+with the main window's own session (it is not closed with the window) and kept here, so a second
+click raises the window already open instead of opening another.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.domain import live as live_rules
+from app.domain.roles import Role
+from app.i18n import _
+from ui.language import Translatable, install_language_support
+from ui.widgets.common import button, hbox
+
+LIVE_STATUSES = ("scheduled", "open", "adjourned")  # a meeting that can still sit
+HALL_OPENERS = frozenset({Role.ADMIN, Role.SECRETARIAT})
+
+
+class LiveActions(Translatable, QWidget):
+    def __init__(self, session: Any, tasks: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        install_language_support()
+        self.setObjectName("LiveActions")
+        self.session = session
+        self.tasks = tasks
+        self.meeting_id: str | None = None
+        self.windows: dict[str, QWidget] = {}
+        role = session.role
+        self.console = button(variant="primary", icon_name="landmark", on_click=lambda: self.open("console"))
+        self.follow = button(variant="primary", icon_name="users", on_click=lambda: self.open("delegate"))
+        self.hall = button(icon_name="monitor", on_click=lambda: self.open("hall"))
+        self.console.setVisible(role in live_rules.RUNNERS)
+        self.follow.setVisible(role == Role.DELEGATE)
+        self.hall.setVisible(role in HALL_OPENERS)
+        self._roles_allow = role in live_rules.RUNNERS or role == Role.DELEGATE
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        row = hbox(self, spacing=8)
+        row.addWidget(self.hall)
+        row.addWidget(self.follow)
+        row.addWidget(self.console)
+        self.setVisible(False)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.console.setText(_("Open the live console"))
+        self.follow.setText(_("Follow the meeting live"))
+        self.hall.setText(_("Hall display"))
+
+    def set_meeting(self, meeting: dict[str, Any] | None) -> None:
+        self.meeting_id = meeting["id"] if meeting else None
+        self.setVisible(self._roles_allow and meeting is not None and meeting.get("status") in LIVE_STATUSES)
+
+    def open(self, kind: str) -> QWidget | None:
+        """Open (or raise) the `kind` window — console, delegate or hall — on the meeting shown."""
+        if self.meeting_id is None:
+            return None
+        key = f"{kind}:{self.meeting_id}"
+        window = self.windows.get(key)
+        if window is None:
+            # A window of its own, but a child of the main window: it goes when the main window goes.
+            window = self._make(kind)(self.session, self.tasks, meeting_id=self.meeting_id, start=False, parent=self.window())
+            window.setWindowFlag(Qt.WindowType.Window, True)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            window.destroyed.connect(lambda _obj=None, key=key: self.windows.pop(key, None))
+            self.windows[key] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    @staticmethod
+    def _make(kind: str) -> Callable[..., QWidget]:
+        from ui.views.chair_console import ChairConsole
+        from ui.views.delegate_live import DelegateLive
+        from ui.views.hall_display import HallDisplay
+
+        return {"console": ChairConsole, "delegate": DelegateLive, "hall": HallDisplay}[kind]
+
+    def close_windows(self) -> None:
+        for window in list(self.windows.values()):
+            window.close()
