@@ -1,8 +1,8 @@
 """Hostile input for every endpoint: schemathesis generates requests from our own OpenAPI schema
 (valid and invalid bodies, odd strings, huge numbers) and sends them to a real server over HTTPS as
 an administrator (the role that reaches the most code). Whatever comes in, the answer is never a
-server error (5xx). A bounded number of examples per operation here; `benchmarks/fuzz_api.py`
-runs the same for longer."""
+server error (5xx). A bounded number of examples per operation here; for a longer run:
+`CHAMBER_FUZZ_EXAMPLES=500 uv run pytest tests/integration/test_fuzz_api.py`."""
 
 from __future__ import annotations
 
