@@ -14,7 +14,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from app.domain.live import RULE_LABELS, TIMELINESS_LABELS, MajorityRule, Timeliness, is_motion
+from app.domain.roles import Role
 from app.i18n import N_, translate
+
+APPROVERS = frozenset({Role.CHAIR, Role.ADMIN})  # the chair approves the minutes; an admin can stand in
 
 # Minutes are read in the chamber's own time (Vietnam); the server stores UTC.
 LOCAL = timezone(timedelta(hours=7))
@@ -119,3 +122,67 @@ def to_html(record: dict[str, Any], lang: str = "vi") -> str:
             "<style>body{font-family:'Noto Serif','Times New Roman',serif;max-width:46em;margin:2em auto;line-height:1.45}"
             "h1{font-size:1.4em;text-align:center}h2{font-size:1.15em;margin-top:1.4em}h3{font-size:1em}</style></head>\n<body>\n"
             + "\n".join(body) + "\n</body></html>\n")
+
+
+# --- the saved (edited) text: the Markdown the secretary wrote, as HTML for the page and the PDF ----
+def _inline(text: str) -> str:
+    """Escaped text with **bold** kept (the only emphasis the minutes use)."""
+    parts = html.escape(text).split("**")
+    return "".join(f"<b>{p}</b>" if n % 2 else p for n, p in enumerate(parts))
+
+
+def markdown_body(text: str) -> str:
+    """The minutes' Markdown subset — #, ##, ### headings, "- " list items, paragraphs (lines
+    together until a blank line), **bold** — as HTML body elements. Anything else is plain text,
+    escaped: the secretary's text can never inject markup."""
+    out: list[str] = []
+    paragraph: list[str] = []
+    in_list = False
+
+    def flush() -> None:
+        if paragraph:
+            out.append("<p>" + "<br>".join(_inline(line) for line in paragraph) + "</p>")
+            paragraph.clear()
+
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = raw.rstrip()
+        item = line.lstrip().startswith(("- ", "* "))
+        if in_list and not item:
+            out.append("</ul>")
+            in_list = False
+        if not line.strip():
+            flush()
+            continue
+        heading = len(line) - len(line.lstrip("#"))
+        if 1 <= heading <= 3 and line[heading:heading + 1] == " ":
+            flush()
+            out.append(f"<h{heading}>{_inline(line[heading + 1:].strip())}</h{heading}>")
+        elif item:
+            flush()
+            if not in_list:
+                out.append("<ul>")
+                in_list = True
+            out.append(f"<li>{_inline(line.lstrip()[2:].strip())}</li>")
+        else:
+            paragraph.append(line.strip())
+    flush()
+    if in_list:
+        out.append("</ul>")
+    return "\n".join(out)
+
+
+def approval_line(minutes: dict[str, Any], lang: str) -> str:
+    """"Approved by … at …" for approved minutes, else ""."""
+    if minutes.get("state") != "approved":
+        return ""
+    return translate(N_("Approved by %(name)s at %(time)s (version %(version)s)."), lang) % {
+        "name": minutes.get("approved_by_name") or "—", "time": _time(minutes.get("approved_at"), True), "version": minutes.get("version")}
+
+
+def text_to_html(text: str, title: str, lang: str = "vi", *, footer: str = "") -> str:
+    """A saved text as a self-contained HTML page (the same look as to_html)."""
+    tail = f"\n<p><i>{html.escape(footer)}</i></p>" if footer else ""
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            "<style>body{font-family:'Noto Serif','Times New Roman',serif;max-width:46em;margin:2em auto;line-height:1.45}"
+            "h1{font-size:1.4em;text-align:center}h2{font-size:1.15em;margin-top:1.4em}h3{font-size:1em}</style></head>\n<body>\n"
+            + markdown_body(text) + tail + "\n</body></html>\n")

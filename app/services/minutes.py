@@ -1,6 +1,8 @@
-"""The record the draft minutes are made from (app/domain/minutes.py renders it): attendance with
-times, the items in the order they were taken up with their times, speakers, votes with the rule
-applied and the result, conclusions, and the follow-up tasks."""
+"""The minutes of a meeting. The record the draft is made from (app/domain/minutes.py renders it):
+attendance with times, the items in the order they were taken up with their times, speakers,
+votes with the rule applied and the result, conclusions, and the follow-up tasks. Then editing
+and approval: every text the secretary saves is a new version, kept; the chair approves one and
+the minutes are locked from then on."""
 
 from __future__ import annotations
 
@@ -9,11 +11,26 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.clock import iso
+from app.domain import minutes as minutes_rules
+from app.domain.clock import iso, utcnow
 from app.domain.roles import Actor
+from app.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from app.i18n import N_
 from app.services import live
+from app.services.events import record_event
 from app.services.meetings import get_meeting_row
-from app.storage.models import Body, FollowUpTask, ItemConclusion, LiveMeeting, Person, SpeakerRequest, Vote
+from app.storage.models import (
+    Account,
+    Body,
+    FollowUpTask,
+    ItemConclusion,
+    LiveMeeting,
+    MeetingMinutes,
+    MinutesVersion,
+    Person,
+    SpeakerRequest,
+    Vote,
+)
 
 
 def minutes_record(session: Session, actor: Actor, meeting_id: str) -> dict[str, Any]:
@@ -56,3 +73,126 @@ def minutes_record(session: Session, actor: Actor, meeting_id: str) -> dict[str,
         "items": items,
         "tasks": tasks,
     }
+
+
+# --- editing and approval: every saved text is kept; the approved one is locked ---------------------
+APPROVERS = minutes_rules.APPROVERS
+MAX_TEXT = 500_000  # characters: a long session's minutes are a few tens of thousands
+
+
+class MinutesApprovedError(ConflictError):
+    message = N_("These minutes are approved and can no longer be changed.")
+
+
+class MinutesChangedError(ConflictError):
+    message = N_("Someone saved these minutes in the meantime (version %(version)s). Reload them before saving.")
+
+
+class MinutesVersionNotFoundError(NotFoundError):
+    message = N_("This version of the minutes does not exist.")
+
+
+class MinutesTextError(InvalidInputError):
+    message = N_("The minutes must be a text of at most %(max)s characters.")
+
+
+def _actor_name(session: Session, actor: Actor) -> str:
+    account = session.get(Account, actor.account_id) if actor.account_id else None
+    if account is None:
+        return actor.username
+    return account.display_name or (account.person.full_name if account.person else account.username)
+
+
+def _minutes_dict(row: MeetingMinutes | None, meeting_id: str, text: str, versions: list[MinutesVersion]) -> dict[str, Any]:
+    return {
+        "meeting_id": meeting_id,
+        "state": row.state if row else "draft",
+        "version": row.version if row else 0,
+        "text": text,
+        "approved_at": iso(row.approved_at) if row and row.approved_at else None,
+        "approved_by_name": row.approved_by_name if row else "",
+        "versions": [{"version": v.version, "saved_at": iso(v.saved_at), "saved_by_name": v.saved_by_name} for v in versions],
+    }
+
+
+def _versions(session: Session, meeting_id: str) -> list[MinutesVersion]:
+    return list(session.scalars(select(MinutesVersion).where(MinutesVersion.meeting_id == meeting_id).order_by(MinutesVersion.version)))
+
+
+def get_minutes(session: Session, actor: Actor, meeting_id: str, lang: str = "vi") -> dict[str, Any]:
+    """The minutes as they stand: the last saved text, or (nothing saved yet, version 0) the draft
+    generated from what was recorded; the state, who approved, and the list of saved versions."""
+    record = minutes_record(session, actor, meeting_id)  # checks the role and the meeting
+    row = session.get(MeetingMinutes, meeting_id)
+    versions = _versions(session, meeting_id)
+    text = versions[-1].text if versions else minutes_rules.to_markdown(record, lang)
+    result = _minutes_dict(row, meeting_id, text, versions)
+    result["title"] = record["meeting"]["title"]
+    return result
+
+
+def minutes_version(session: Session, actor: Actor, meeting_id: str, version: int) -> dict[str, Any]:
+    minutes_record(session, actor, meeting_id)
+    row = session.scalar(select(MinutesVersion).where(MinutesVersion.meeting_id == meeting_id, MinutesVersion.version == version))
+    if row is None:
+        raise MinutesVersionNotFoundError()
+    return {"meeting_id": meeting_id, "version": row.version, "text": row.text, "saved_at": iso(row.saved_at), "saved_by_name": row.saved_by_name}
+
+
+def _lock_row(session: Session, meeting_id: str) -> MeetingMinutes:
+    row = session.get(MeetingMinutes, meeting_id, with_for_update=True)
+    if row is None:
+        row = MeetingMinutes(meeting_id=meeting_id, state="draft", version=0, approved_by_name="")
+        session.add(row)
+        session.flush()
+    return row
+
+
+def save_minutes(session: Session, actor: Actor, meeting_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """{"text", "base_version"?}: a new version (the chair, the secretariat, an admin). Refused
+    (409) once approved, and when `base_version` is given and another save came in between."""
+    minutes_record(session, actor, meeting_id)
+    text = body.get("text")
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise MinutesTextError(max=MAX_TEXT)
+    row = _lock_row(session, meeting_id)
+    if row.state == "approved":
+        raise MinutesApprovedError()
+    base = body.get("base_version")
+    if base is not None and base != row.version:
+        raise MinutesChangedError(version=row.version)
+    name = _actor_name(session, actor)
+    row.version += 1
+    session.add(MinutesVersion(meeting_id=meeting_id, version=row.version, text=text, saved_at=utcnow(), saved_by=actor.account_id, saved_by_name=name))
+    session.flush()
+    result = _minutes_dict(row, meeting_id, text, _versions(session, meeting_id))
+    record_event(session, kind="minutes", action="saved", entity_id=meeting_id, data={k: v for k, v in result.items() if k != "text"}, actor=actor, meeting_id=meeting_id)
+    return result
+
+
+def approve_minutes(session: Session, actor: Actor, meeting_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """{"version"}: the chair (or an admin) approves the version they read; from then on the
+    minutes are locked. Nothing saved yet: the generated draft is saved as version 1 first."""
+    if actor.role not in APPROVERS:
+        raise PermissionDeniedError()
+    record = minutes_record(session, actor, meeting_id)
+    row = _lock_row(session, meeting_id)
+    if row.state == "approved":
+        raise MinutesApprovedError()
+    version = body.get("version", row.version)
+    if version != row.version:
+        raise MinutesChangedError(version=row.version)
+    name = _actor_name(session, actor)
+    if row.version == 0:
+        row.version = 1
+        session.add(MinutesVersion(meeting_id=meeting_id, version=1, text=minutes_rules.to_markdown(record, "vi"), saved_at=utcnow(),
+                                   saved_by=actor.account_id, saved_by_name=name))
+    row.state = "approved"
+    row.approved_at = utcnow()
+    row.approved_by = actor.account_id
+    row.approved_by_name = name
+    session.flush()
+    versions = _versions(session, meeting_id)
+    result = _minutes_dict(row, meeting_id, versions[-1].text, versions)
+    record_event(session, kind="minutes", action="approved", entity_id=meeting_id, data={k: v for k, v in result.items() if k != "text"}, actor=actor, meeting_id=meeting_id)
+    return result

@@ -546,3 +546,31 @@ class FaceEnrolment(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(36))
     created_by_name: Mapped[str] = mapped_column(String(200), default="")
+
+
+# --- minutes (app/services/minutes.py; migration 0008) -------------------------------------------
+class MeetingMinutes(Base):
+    """A meeting's minutes: the latest saved version and whether the chair approved it (then it is
+    locked). Every saved text is kept in minutes_versions."""
+
+    __tablename__ = "meeting_minutes"
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20), default="draft")  # draft | approved
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_by: Mapped[str | None] = mapped_column(String(36))
+    approved_by_name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class MinutesVersion(Base):
+    """One saved text of a meeting's minutes (Markdown), never changed afterwards."""
+
+    __tablename__ = "minutes_versions"
+    __table_args__ = (UniqueConstraint("meeting_id", "version"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    saved_by: Mapped[str | None] = mapped_column(String(36))
+    saved_by_name: Mapped[str] = mapped_column(String(200), default="")

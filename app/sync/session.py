@@ -692,6 +692,33 @@ class ChamberSession(AttendanceCommands):
         return self._queue("PATCH", f"/tasks/{task_id}", fields, kind="task", entity_id=task_id, meeting_id=meeting_id, summary=str(fields.get("what", ""))[:80])
 
     # --- the outbox, as the user sees it ------------------------------------------------------
+    # --- minutes: edited and approved online (a saved text is a new version on the server) -------
+    def minutes(self, meeting_id: str, *, version: int | None = None, lang: str | None = None) -> dict[str, Any]:
+        """Network: the minutes as they stand (state, version, text, versions) or one saved version;
+        nothing saved yet, the draft generated in `lang`."""
+        params: dict[str, Any] = {"lang": lang} if lang else {}
+        if version is not None:
+            params["version"] = version
+        return self.api.request("GET", f"/meetings/{meeting_id}/minutes/text", params=params or None)
+
+    def save_minutes(self, meeting_id: str, text: str, *, base_version: int | None = None) -> dict[str, Any]:
+        """Network: save `text` as a new version (ConflictError once approved, or when someone else
+        saved after `base_version`)."""
+        return self.api.request("PUT", f"/meetings/{meeting_id}/minutes", json={"text": text, "base_version": base_version}, operation_id=str(uuid.uuid4()))
+
+    def approve_minutes(self, meeting_id: str, version: int) -> dict[str, Any]:
+        """Network: the chair approves `version`; the minutes are locked from then on."""
+        return self.api.request("POST", f"/meetings/{meeting_id}/minutes/approve", json={"version": version}, operation_id=str(uuid.uuid4()))
+
+    def export_minutes(self, meeting_id: str, fmt: str = "pdf", *, lang: str | None = None, version: int | None = None) -> bytes:
+        """Network: the minutes as PDF, HTML or Markdown bytes. Run off the GUI thread."""
+        params: dict[str, Any] = {"format": fmt}
+        if lang:
+            params["lang"] = lang
+        if version is not None:
+            params["version"] = version
+        return self.api.download(f"/meetings/{meeting_id}/minutes", params=params)
+
     def retry_operation(self, operation_id: str) -> None:
         self.cache.retry(operation_id)
         self._changed("outbox", operation_id)

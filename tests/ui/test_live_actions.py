@@ -7,13 +7,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+
 from app import i18n
 from ui.views.chair_console import ChairConsole
 from ui.views.delegate_live import DelegateLive
 from ui.views.hall_display import HallDisplay
+from ui.views.minutes_dialog import MinutesDialog
 
 WAIT = 10_000
 SHOTS = Path(os.environ["CHAMBER_SCREENSHOTS"]) if os.environ.get("CHAMBER_SCREENSHOTS") else None
+
+
+def _dispose(*windows) -> None:  # noqa: ANN002
+    """Close the main windows and delete them now: a later language switch must not reach a window
+    whose session is closed."""
+    for window in windows:
+        window.close_now()
+        window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _show_session_meeting(window) -> str:  # noqa: ANN001
@@ -41,6 +54,13 @@ def test_the_chair_opens_the_console_from_the_meeting(qtbot, open_window) -> Non
     qtbot.waitUntil(lambda: not actions.windows, timeout=WAIT)
     window.session.live_command(meeting_id, "next")  # the main window's session still works
     qtbot.waitUntil(lambda: window.session.engine.idle() and window.session.live_state(meeting_id)["current_item_id"] is not None, timeout=WAIT)
+    assert actions.minutes.isVisible()
+    actions.minutes.click()
+    minutes = actions.windows[f"minutes:{meeting_id}"]
+    assert isinstance(minutes, MinutesDialog)
+    qtbot.waitUntil(lambda: minutes.minutes is not None, timeout=WAIT)
+    minutes.close()
+    _dispose(window)
 
 
 def test_a_delegate_follows_and_the_secretariat_opens_the_hall(qtbot, open_window) -> None:
@@ -48,7 +68,7 @@ def test_a_delegate_follows_and_the_secretariat_opens_the_hall(qtbot, open_windo
     meeting_id = _show_session_meeting(delegate)
     actions = delegate.page.live_actions
     qtbot.waitUntil(lambda: actions.isVisible(), timeout=WAIT)
-    assert actions.follow.isVisible() and actions.console.isHidden() and actions.hall.isHidden()
+    assert actions.follow.isVisible() and actions.console.isHidden() and actions.hall.isHidden() and actions.minutes.isHidden()
     if SHOTS:
         delegate.grab().save(str(SHOTS / "live_actions_delegate_vi.png"))
     actions.follow.click()
@@ -68,3 +88,4 @@ def test_a_delegate_follows_and_the_secretariat_opens_the_hall(qtbot, open_windo
     assert isinstance(hall, HallDisplay) and hall.meeting_id == meeting_id
     hall.close()
     i18n.set_language("vi")  # while the main windows and their sessions are still open
+    _dispose(delegate, secretary)

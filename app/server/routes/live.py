@@ -14,6 +14,7 @@ from app.server.deps import require
 from app.domain import minutes as minutes_rules
 from app.i18n import normalise
 from app.services import live
+from app.services import minutes, minutes_export
 from app.services.minutes import minutes_record
 
 router = APIRouter()
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 reader = require(*MEMBERS)
 runner = require(*live.RUNNERS)
 participant = require(*live.PARTICIPANTS)
+approver = require(*minutes.APPROVERS)
 OpId = Header(default=None, alias=operations.HEADER)
 JsonBody = Body(default_factory=dict)
 
@@ -100,15 +102,49 @@ def update_task(task_id: str, request: Request, body: dict[str, Any] = JsonBody,
 
 
 @router.get("/meetings/{meeting_id}/minutes")
-def draft_minutes(meeting_id: str, request: Request, format: str = Query("md", pattern="^(md|html)$"), lang: str | None = None,
-                  actor: Actor = Depends(runner)) -> Response:
-    """The draft minutes from what was recorded, as Markdown (`format=md`) or an HTML page."""
+def minutes_document(meeting_id: str, request: Request, format: str = Query("md", pattern="^(md|html|pdf)$"), lang: str | None = None,
+                     version: int | None = None, actor: Actor = Depends(runner)) -> Response:
+    """The minutes as Markdown (`format=md`), an HTML page or a PDF: the last saved version (or
+    `version`), or while nothing is saved the draft written from what was recorded."""
     language = normalise(lang or request.headers.get("accept-language", "vi"))
     with request.app.state.ctx.db.read() as session:
-        record = minutes_record(session, actor, meeting_id)
+        current = minutes.get_minutes(session, actor, meeting_id, language)
+        record = minutes_record(session, actor, meeting_id) if current["version"] == 0 and format != "pdf" else None
+        text = minutes.minutes_version(session, actor, meeting_id, version)["text"] if version is not None else current["text"]
+    footer = minutes_rules.approval_line(current, language) if version in (None, current["version"]) else ""
+    if format == "pdf":
+        data = minutes_export.to_pdf(text, current["title"], language, footer=footer)
+        return Response(data, media_type="application/pdf", headers={"Content-Disposition": 'attachment; filename="minutes.pdf"'})
+    if record is not None and version is None:  # nothing saved yet: the generated draft, as before
+        if format == "html":
+            return Response(minutes_rules.to_html(record, language), media_type="text/html; charset=utf-8")
+        return Response(minutes_rules.to_markdown(record, language), media_type="text/markdown; charset=utf-8")
     if format == "html":
-        return Response(minutes_rules.to_html(record, language), media_type="text/html; charset=utf-8")
-    return Response(minutes_rules.to_markdown(record, language), media_type="text/markdown; charset=utf-8")
+        return Response(minutes_rules.text_to_html(text, current["title"], language, footer=footer), media_type="text/html; charset=utf-8")
+    return Response(text + (f"\n*{footer}*\n" if footer else ""), media_type="text/markdown; charset=utf-8")
+
+
+@router.get("/meetings/{meeting_id}/minutes/text")
+def minutes_text(meeting_id: str, request: Request, lang: str | None = None, version: int | None = None, actor: Actor = Depends(runner)) -> dict:
+    """For the editor: {state, version, text, approved_at, approved_by_name, versions: [{version,
+    saved_at, saved_by_name}]}; with `version`, that saved version's text."""
+    language = normalise(lang or request.headers.get("accept-language", "vi"))
+    with request.app.state.ctx.db.read() as session:
+        if version is not None:
+            return minutes.minutes_version(session, actor, meeting_id, version)
+        return minutes.get_minutes(session, actor, meeting_id, language)
+
+
+@router.put("/meetings/{meeting_id}/minutes")
+def save_minutes(meeting_id: str, request: Request, body: dict[str, Any] = JsonBody, actor: Actor = Depends(runner), op_id: str | None = OpId) -> Response:
+    """{"text", "base_version"?}: a new version; 409 once approved or when someone saved in between."""
+    return operations.run(request.app.state.ctx, actor, op_id, lambda s: minutes.save_minutes(s, actor, meeting_id, body))
+
+
+@router.post("/meetings/{meeting_id}/minutes/approve")
+def approve_minutes(meeting_id: str, request: Request, body: dict[str, Any] = JsonBody, actor: Actor = Depends(approver), op_id: str | None = OpId) -> Response:
+    """{"version"?}: the chair approves the version they read; the minutes are locked from then on."""
+    return operations.run(request.app.state.ctx, actor, op_id, lambda s: minutes.approve_minutes(s, actor, meeting_id, body))
 
 
 async def close_votes_on_time(ctx: Any, every: float = 1.0) -> None:

@@ -1,7 +1,8 @@
 """LiveActions: the buttons on a meeting's page that open its live windows from the normal client.
 
-The chair and the secretariat open the chair's console; a delegate follows the meeting live;
-the secretariat opens the hall display (the projector). Each window is opened on the meeting shown
+The chair and the secretariat open the chair's console and the minutes (also once the meeting
+is closed); a delegate follows the meeting live; the secretariat opens the hall display (the
+projector). Each window is opened on the meeting shown
 with the main window's own session (it is not closed with the window) and kept here, so a second
 click raises the window already open instead of opening another.
 """
@@ -36,12 +37,13 @@ class LiveActions(Translatable, QWidget):
         self.console = button(variant="primary", icon_name="landmark", on_click=lambda: self.open("console"))
         self.follow = button(variant="primary", icon_name="users", on_click=lambda: self.open("delegate"))
         self.hall = button(icon_name="monitor", on_click=lambda: self.open("hall"))
-        self.console.setVisible(role in live_rules.RUNNERS)
-        self.follow.setVisible(role == Role.DELEGATE)
-        self.hall.setVisible(role in HALL_OPENERS)
+        self.minutes = button(icon_name="file-text", on_click=self.open_minutes)
+        self._shown = {self.console: role in live_rules.RUNNERS, self.follow: role == Role.DELEGATE, self.hall: role in HALL_OPENERS}
+        self.minutes.setVisible(role in live_rules.RUNNERS)
         self._roles_allow = role in live_rules.RUNNERS or role == Role.DELEGATE
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         row = hbox(self, spacing=8)
+        row.addWidget(self.minutes)
         row.addWidget(self.hall)
         row.addWidget(self.follow)
         row.addWidget(self.console)
@@ -52,10 +54,31 @@ class LiveActions(Translatable, QWidget):
         self.console.setText(_("Open the live console"))
         self.follow.setText(_("Follow the meeting live"))
         self.hall.setText(_("Hall display"))
+        self.minutes.setText(_("Meeting minutes"))
 
     def set_meeting(self, meeting: dict[str, Any] | None) -> None:
         self.meeting_id = meeting["id"] if meeting else None
-        self.setVisible(self._roles_allow and meeting is not None and meeting.get("status") in LIVE_STATUSES)
+        status = meeting.get("status") if meeting else None
+        for widget, allowed in self._shown.items():
+            widget.setVisible(allowed and status in LIVE_STATUSES)
+        self.setVisible(self._roles_allow and status in (*LIVE_STATUSES, "closed"))
+
+    def open_minutes(self) -> QWidget | None:
+        """The minutes' editor of the meeting shown (one per meeting)."""
+        if self.meeting_id is None:
+            return None
+        from ui.views.minutes_dialog import MinutesDialog
+
+        key = f"minutes:{self.meeting_id}"
+        dialog = self.windows.get(key)
+        if dialog is None:
+            dialog = MinutesDialog(self.session, self.tasks, self.meeting_id, parent=self.window())
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            dialog.destroyed.connect(lambda _obj=None, key=key: self.windows.pop(key, None))
+            self.windows[key] = dialog
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def open(self, kind: str) -> QWidget | None:
         """Open (or raise) the `kind` window — console, delegate or hall — on the meeting shown."""
