@@ -105,3 +105,15 @@ class ServerError(ChamberError):
     status = 500
     code = "server_error"
     message = N_("The server could not complete the request. Nothing was changed; please try again.")
+
+
+class StorageFullError(ServerError):
+    status = 507
+    code = "storage_full"
+    message = N_("The server's disk is full, so nothing was changed. Your change is kept and will be sent again; please tell the IT office.")
+
+
+class DatabaseBusyError(ServerError):
+    status = 503
+    code = "database_busy"
+    message = N_("The server's database is busy right now, so nothing was changed. Your change is kept and will be sent again in a moment.")

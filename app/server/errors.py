@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import ChamberError, InvalidInputError, NotFoundError, ServerError
+from app.errors import ChamberError, DatabaseBusyError, InvalidInputError, NotFoundError, ServerError, StorageFullError
 from app.i18n import N_, normalise
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,20 @@ def error_response(err: ChamberError, request: Request) -> JSONResponse:
     body["message_id"] = err.message
     headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
     return JSONResponse(body, status_code=err.status, headers=headers)
+
+
+def _storage_error(err: OperationalError, request: Request) -> ServerError:
+    """The database could not write: a full disk or a lock held too long are the server's
+    trouble, reported as such (the transaction was rolled back, the client will retry)."""
+    text = str(err.orig).lower()
+    if "full" in text or "no space" in text or "disk i/o" in text:
+        log.error("database cannot write on %s %s (disk full?): %s", request.method, request.url.path, err.orig)
+        return StorageFullError()
+    if "locked" in text or "busy" in text or "could not obtain lock" in text:
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, err.orig)
+        return DatabaseBusyError()
+    log.error("database error on %s %s: %s", request.method, request.url.path, err.orig)
+    return ServerError()
 
 
 def install(app: FastAPI) -> None:
@@ -67,6 +82,18 @@ def install(app: FastAPI) -> None:
         # transaction was rolled back, so this is the caller's input, not a server fault.
         log.info("value refused by the database on %s %s: %s", request.method, request.url.path, err.orig)
         return error_response(UnstorableValueError(), request)
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, err: OperationalError):  # noqa: ANN202
+        return error_response(_storage_error(err, request), request)
+
+    @app.exception_handler(OSError)
+    async def _os_error(request: Request, err: OSError):  # noqa: ANN202
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            log.error("disk full on %s %s: %s", request.method, request.url.path, err)
+            return error_response(StorageFullError(), request)
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(ServerError(), request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, err: Exception):  # noqa: ANN202
