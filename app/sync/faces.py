@@ -99,9 +99,18 @@ def face_data(session: "ChamberSession", person_id: str) -> dict[str, Any]:
     return session.api.request("GET", f"/persons/{person_id}/face-data")
 
 
-def enrol(session: "ChamberSession", person_id: str, photos: Sequence[Path]) -> dict[str, Any]:
-    """Send 1–5 photo files; the answer has one result per photo (accepted, or the reason)."""
-    files = [("photos", (Path(p).name, Path(p).read_bytes(), MIME.get(Path(p).suffix.lower(), "application/octet-stream"))) for p in photos]
+def _upload(photo: Path | tuple[str, bytes]) -> tuple[str, tuple[str, bytes, str]]:
+    if isinstance(photo, tuple):  # (name, JPEG bytes): a frame taken with the camera, never written to disk
+        name, data = photo
+        return "photos", (name, data, "image/jpeg")
+    path = Path(photo)
+    return "photos", (path.name, path.read_bytes(), MIME.get(path.suffix.lower(), "application/octet-stream"))
+
+
+def enrol(session: "ChamberSession", person_id: str, photos: Sequence[Path | tuple[str, bytes]]) -> dict[str, Any]:
+    """Send 1–5 photos — files, or (name, JPEG bytes) taken with a camera; the answer has one
+    result per photo (accepted, or the reason)."""
+    files = [_upload(p) for p in photos]
     with session.api.stream("POST", f"/persons/{person_id}/face-enrolment", files=files, timeout=120) as response:
         response.read()
         return response.json()

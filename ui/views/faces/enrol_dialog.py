@@ -1,19 +1,25 @@
 """EnrolDialog: the secretariat's face data screen for one person. Consent first (the text, its
-version, who records it); then 1–5 photo files, each shown with the server's verdict (accepted, or
-the reason: no face, too dark, possible duplicate of somebody else...); and deleting the face data
-on request (withdrawal of consent), after a confirmation.
+version, who records it); then 1–5 photos — files, or frames taken with a camera shown live in the
+dialog (the kiosk's OpenCV sources: a device index, a video file, a folder of frames) — each shown
+with its verdict (accepted, or the reason: no face, too dark, possible duplicate of somebody
+else...); and deleting the face data on request (withdrawal of consent), after a confirmation.
 
 Every call goes to the server (app/sync/faces.py) on the TaskRunner: the photos are checked there
-against everyone already enrolled, which takes a few tenths of a second a photo."""
+against everyone already enrolled, which takes a few tenths of a second a photo. A camera capture
+is also checked here first (app/faces/capture.py, on the TaskRunner); the camera is read on its own
+thread (camera_preview.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImageReader, QPainter, QPixmap
-from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QFrame, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QWidget
+from PySide6.QtCore import QBuffer, QByteArray, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QImage, QImageReader, QPainter, QPixmap
+from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QWidget
+
+from app.errors import ChamberError
+from app.faces.capture import CapturedPhoto, capture_photo
 
 from app.i18n import N_, _
 from app.sync import faces as face_calls
@@ -23,6 +29,7 @@ from ui.feedback import error_text
 from ui.language import Translatable
 from ui.tasks import TaskRunner
 from ui.widgets.common import Banner, button, hbox, label, vbox
+from ui.views.faces.camera_preview import CameraPreview
 
 CONSENT_VERSION = "2026-01"
 CONSENT_TEXT = N_(
@@ -32,11 +39,20 @@ CONSENT_TEXT = N_(
 )
 THUMB = QSize(88, 88)
 PHOTO_FILTER = N_("Photos (*.jpg *.jpeg *.png *.webp *.bmp)")
+PREVIEW = QSize(400, 300)
+
+Photo = Path | CapturedPhoto
 
 
-def thumbnail(path: Path) -> QPixmap:
-    """A small preview, decoded at thumbnail size (not the whole photo)."""
-    reader = QImageReader(str(path))
+def thumbnail(source: Path | bytes) -> QPixmap:
+    """A small preview, decoded at thumbnail size (not the whole photo): a file or JPEG bytes."""
+    if isinstance(source, bytes):
+        buffer = QBuffer()
+        buffer.setData(QByteArray(source))
+        buffer.open(QBuffer.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+    else:
+        reader = QImageReader(str(source))
     reader.setAutoTransform(True)
     size = reader.size()
     if size.isValid():
@@ -54,7 +70,8 @@ def thumbnail(path: Path) -> QPixmap:
 class EnrolDialog(Translatable, QDialog):
     changed = Signal(str)  # person id: consent or face data changed
 
-    def __init__(self, session, tasks: TaskRunner, person: dict[str, Any], parent: QWidget | None = None) -> None:  # noqa: ANN001 - ChamberSession
+    def __init__(self, session, tasks: TaskRunner, person: dict[str, Any], parent: QWidget | None = None, *,  # noqa: ANN001 - ChamberSession
+                 camera: str = "0") -> None:
         super().__init__(parent)
         self.setObjectName("EnrolDialog")
         self.setModal(True)
@@ -63,7 +80,12 @@ class EnrolDialog(Translatable, QDialog):
         self.tasks = tasks
         self.person = person
         self.status: dict[str, Any] | None = None
-        self.photos: list[Path] = []
+        self.photos: list[Photo] = []
+        self.preview: CameraPreview | None = None
+        self.camera_error: ChamberError | None = None
+        self.camera_ended = False
+        self.capturing = False
+        self._captures = 0
         self.results: list[dict[str, Any]] | None = None
         self.busy = False
 
@@ -107,6 +129,30 @@ class EnrolDialog(Translatable, QDialog):
         self.choose_button = button(variant="tool", icon_name="plus", on_click=self.choose_photos)
         self.clear_button = button(variant="link", on_click=lambda: self.set_photos([]))
         self.enrol_button = button(variant="primary", icon_name="check", on_click=self.enrol)
+        self.camera_button = button(variant="tool", icon_name="camera", on_click=self.toggle_camera)
+
+        # The camera: a source field, the live picture and Capture (shown once started).
+        self.camera_label = label("Muted")
+        self.camera_field = QLineEdit(camera)
+        self.camera_field.setObjectName("EnrolCameraSource")
+        self.camera_field.setMaximumWidth(260)
+        self.camera_view = QLabel()
+        self.camera_view.setObjectName("EnrolCameraView")
+        self.camera_view.setFixedSize(PREVIEW)
+        self.camera_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.camera_view.setWordWrap(True)
+        self.camera_view.setStyleSheet("QLabel#EnrolCameraView { background: #0f172a; color: #cbd5e1; border-radius: 10px; padding: 12px; }")
+        self.capture_button = button(variant="primary", icon_name="camera", on_click=self.capture)
+        self.capture_hint = label("Muted", wrap=True)
+        self.camera_box = QFrame()
+        camera_layout = hbox(self.camera_box, spacing=14)
+        camera_layout.addWidget(self.camera_view, 0, Qt.AlignmentFlag.AlignTop)
+        camera_side = vbox(spacing=10)
+        camera_side.addWidget(self.capture_hint)
+        camera_side.addWidget(self.capture_button, 0, Qt.AlignmentFlag.AlignLeft)
+        camera_side.addStretch(1)
+        camera_layout.addLayout(camera_side, 1)
+        self.camera_box.hide()
 
         # 3. Deletion.
         self.erase_button = button(variant="danger", icon_name="trash", on_click=lambda: self.erase())
@@ -119,9 +165,13 @@ class EnrolDialog(Translatable, QDialog):
         layout.addWidget(self.consent_box)
         layout.addWidget(self.photos_title)
         layout.addWidget(self.photos_hint)
+        layout.addWidget(self.camera_box)
         layout.addWidget(self.list, 1)
         actions = hbox(spacing=10)
         actions.addWidget(self.choose_button)
+        actions.addWidget(self.camera_button)
+        actions.addWidget(self.camera_label)
+        actions.addWidget(self.camera_field)
         actions.addWidget(self.clear_button)
         actions.addStretch(1)
         actions.addWidget(self.enrol_button)
@@ -132,7 +182,7 @@ class EnrolDialog(Translatable, QDialog):
         footer.addWidget(self.close_button)
         layout.addSpacing(6)
         layout.addLayout(footer)
-        self.resize(780, 800)
+        self.resize(820, 900)
         self.retranslate()
         self.load_status()
 
@@ -150,6 +200,13 @@ class EnrolDialog(Translatable, QDialog):
         self.photos_hint.setText(_("Choose 1 to %(limit)d clear photos of the face alone, facing the camera, eyes open. Each is checked on the server.")
                                  % {"limit": MAX_PHOTOS})
         self.choose_button.setText(_("Choose photos…"))
+        self.retranslate_camera_button()
+        self.camera_label.setText(_("Camera"))
+        self.camera_field.setToolTip(_("A camera number (0 is the first camera), a video file or a folder of frames"))
+        self.capture_button.setText(_("Capture"))
+        self.capture_hint.setText(_("Ask the person to look at the camera, eyes open, face alone in the picture, then Capture. "
+                                    "Each capture is checked at once; take 1 to %(limit)d.") % {"limit": MAX_PHOTOS})
+        self._show_camera_message()
         self.clear_button.setText(_("Clear"))
         self.enrol_button.setText(_("Enrol"))
         self.erase_button.setText(_("Delete face data…"))
@@ -183,8 +240,12 @@ class EnrolDialog(Translatable, QDialog):
         idle = not self.busy and self.status is not None
         self.consent_box.setVisible(not self.has_consent)
         self.consent_button.setEnabled(idle and self.agreed.isChecked() and bool(self.version.text().strip()))
-        for widget in (self.choose_button, self.clear_button, self.list):
+        for widget in (self.choose_button, self.clear_button, self.list, self.camera_button):
             widget.setEnabled(idle and self.has_consent)
+        self.camera_field.setEnabled(idle and self.has_consent and self.preview is None)
+        room = len(self.photos) < MAX_PHOTOS or self.results is not None  # after an enrolment a capture starts a new set
+        self.capture_button.setEnabled(idle and self.has_consent and self.preview is not None and self.camera_error is None
+                                       and not self.capturing and room)
         self.enrol_button.setEnabled(idle and self.has_consent and bool(self.photos) and self.results is None)
         self.erase_button.setEnabled(idle and (self.has_consent or bool(self.status and self.status.get("photos"))))
 
@@ -194,34 +255,129 @@ class EnrolDialog(Translatable, QDialog):
         if paths:
             self.set_photos([Path(p) for p in paths])
 
-    def set_photos(self, paths: Sequence[Path]) -> None:
+    def set_photos(self, paths: Sequence[Photo]) -> None:
         if len(paths) > MAX_PHOTOS:
             self._error(_("Choose between 1 and %(limit)d photos of the person.") % {"limit": MAX_PHOTOS})
             paths = list(paths)[:MAX_PHOTOS]
-        self.photos = [Path(p) for p in paths]
+        self.photos = [p if isinstance(p, CapturedPhoto) else Path(p) for p in paths]
         self.results = None
         self._fill_list()
         self._update()
 
     def _fill_list(self) -> None:
         self.list.clear()
-        for index, path in enumerate(self.photos):
+        for index, photo in enumerate(self.photos):
             result = self.results[index] if self.results and index < len(self.results) else None
-            if result is None:
+            if result is None and isinstance(photo, CapturedPhoto):  # checked here when taken; the server checks again
+                result_ok = photo.ok
+                verdict = ("✓ " + _("Looks good (checked here; the server checks again)")) if photo.ok else "✗ " + photo.problem.user_message()
+            elif result is None:
+                result_ok = None
                 verdict = _("Not checked yet")
-            elif result.get("ok"):
-                verdict = "✓ " + _("Photo accepted")
             else:
-                verdict = "✗ " + (result.get("message") or result.get("error") or "")
-            item = QListWidgetItem(thumbnail(path), f"{path.name}\n{verdict}")
+                result_ok = bool(result.get("ok"))
+                verdict = ("✓ " + _("Photo accepted")) if result_ok else "✗ " + (result.get("message") or result.get("error") or "")
+            if isinstance(photo, CapturedPhoto):
+                picture, name = thumbnail(photo.jpeg), _("Camera capture %(number)s") % {"number": photo.name.removeprefix("capture-").removesuffix(".jpg")}
+            else:
+                picture, name = thumbnail(photo), photo.name
+            item = QListWidgetItem(picture, f"{name}\n{verdict}")
             item.setData(Qt.ItemDataRole.UserRole, result)
-            if result is not None:
-                item.setForeground(Qt.GlobalColor.darkGreen if result.get("ok") else Qt.GlobalColor.darkRed)
+            if result_ok is not None:
+                item.setForeground(Qt.GlobalColor.darkGreen if result_ok else Qt.GlobalColor.darkRed)
             item.setSizeHint(QSize(0, THUMB.height() + 12))
             self.list.addItem(item)
 
     def photo_verdicts(self) -> list[str]:
         return [self.list.item(i).text().split("\n", 1)[1] for i in range(self.list.count())]
+
+    # --- the camera -----------------------------------------------------------------------------------
+    def toggle_camera(self) -> None:
+        if self.preview is not None:
+            self.stop_camera()
+        else:
+            self.start_camera()
+
+    def start_camera(self) -> None:
+        source = self.camera_field.text().strip() or "0"
+        self.camera_error = None
+        self.camera_ended = False
+        self.camera_view.setPixmap(QPixmap())
+        self.preview = CameraPreview(source, view_size=PREVIEW, parent=self)
+        self.preview.frame_ready.connect(self._on_frame)
+        self.preview.failed.connect(self._camera_failed)
+        self.preview.ended.connect(self._camera_ended)
+        self.camera_box.show()
+        self._show_camera_message()
+        self.retranslate_camera_button()
+        self.preview.start()
+        self._update()
+
+    def stop_camera(self) -> None:
+        if self.preview is not None:
+            preview, self.preview = self.preview, None
+            preview.stop()
+        self.camera_box.hide()
+        self.retranslate_camera_button()
+        self._update()
+
+    def retranslate_camera_button(self) -> None:
+        self.camera_button.setText(_("Stop the camera") if self.preview is not None else _("Take photos with the camera"))
+
+    def _on_frame(self, image: QImage) -> None:
+        if self.preview is not None:
+            self.camera_view.setPixmap(QPixmap.fromImage(image))
+            self._update()
+
+    def _camera_failed(self, error: ChamberError) -> None:
+        self.camera_error = error
+        self._show_camera_message()
+        self._update()
+
+    def _camera_ended(self) -> None:
+        self.camera_ended = True  # a file or folder: its last frame stays on screen and can be captured
+
+    def _show_camera_message(self) -> None:
+        if self.preview is None:
+            return
+        if self.camera_error is not None:
+            self.camera_view.setPixmap(QPixmap())
+            self.camera_view.setText(_("No camera picture.") + "\n\n" + self.camera_error.user_message())
+        elif self.camera_view.pixmap().isNull():
+            self.camera_view.setText(_("Starting the camera…"))
+
+    def capture(self) -> None:
+        """The frame on screen becomes a photo: checked on the TaskRunner, then listed with its verdict."""
+        frame = self.preview.latest() if self.preview is not None else None
+        if frame is None or self.capturing:
+            return
+        if self.results is not None:  # the listed photos were sent already: a new capture starts a new set
+            self.set_photos([])
+        if len(self.photos) >= MAX_PHOTOS:
+            self._error(_("Choose between 1 and %(limit)d photos of the person.") % {"limit": MAX_PHOTOS})
+            return
+        self._captures += 1
+        name = f"capture-{self._captures}.jpg"
+        self.capturing = True
+        self._update()
+        self.tasks.run(lambda: capture_photo(frame, name), on_done=self._captured, on_error=self._capture_failed)
+
+    def _captured(self, photo: CapturedPhoto) -> None:
+        self.capturing = False
+        self.set_photos([*self.photos, photo])
+
+    def _capture_failed(self, error: BaseException) -> None:
+        self.capturing = False
+        self._error(error_text(error))
+        self._update()
+
+    def done(self, result: int) -> None:  # noqa: D102 - every way out of the dialog frees the camera
+        self.stop_camera()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.stop_camera()
+        super().closeEvent(event)
 
     # --- server calls (off the GUI thread) -----------------------------------------------------------
     def _run(self, fn, on_done) -> None:  # noqa: ANN001
@@ -261,7 +417,8 @@ class EnrolDialog(Translatable, QDialog):
         self.changed.emit(self.person["id"])
 
     def enrol(self) -> None:
-        pid, photos = self.person["id"], list(self.photos)
+        pid = self.person["id"]
+        photos = [(p.name, p.jpeg) if isinstance(p, CapturedPhoto) else p for p in self.photos]
 
         def work() -> tuple[dict[str, Any], dict[str, Any]]:
             return face_calls.enrol(self.session, pid, photos), face_calls.face_data(self.session, pid)
