@@ -1,5 +1,6 @@
 """Face data on the server: enrolment from 1–5 photos, the status a secretary sees, the gallery a
-kiosk downloads to match locally, and erasing a person's face data for real.
+kiosk downloads to match locally (with a small photo for its welcome card where photos are
+kept), and erasing a person's face data for real.
 
 Face data are sensitive personal data (Law 91/2025/QH15): a person is enrolled only while their
 consent is in force (app/services/consent.py), each encoding is stored sealed with the server's
@@ -16,9 +17,11 @@ checks the consent again).
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+import cv2
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
@@ -26,7 +29,7 @@ from app.domain.clock import iso, utcnow
 from app.domain.consent import KEEPERS
 from app.domain.roles import Actor, Role
 from app.errors import ChamberError, ConflictError, InvalidInputError, PermissionDeniedError
-from app.faces.camera import decode_image
+from app.faces.camera import decode_image, fit_within
 from app.faces.crypto import SQLITE_SECURE_DELETE, EncodingCipher
 from app.faces.detect import FaceDetector
 from app.faces.matcher import Gallery
@@ -192,8 +195,30 @@ def gallery(session: Session, actor: Actor, cipher: EncodingCipher, *, device: s
     by_person: dict[str, list[list[float]]] = {}
     for person_id, encoding in stored_gallery(session, cipher).entries():
         by_person.setdefault(person_id, []).append([float(x) for x in encoding])
-    audit(session, actor, "face_gallery.downloaded", actor.username, device=device, persons=len(by_person), encodings=sum(len(v) for v in by_person.values()))
-    return [{"person_id": pid, "encodings": encs} for pid, encs in by_person.items()]
+    photos = _card_photos(session)
+    audit(session, actor, "face_gallery.downloaded", actor.username, device=device, persons=len(by_person), encodings=sum(len(v) for v in by_person.values()),
+          photos=len(photos))
+    return [{"person_id": pid, "encodings": encs, "photo": photos.get(pid)} for pid, encs in by_person.items()]
+
+
+CARD_PHOTO_PX = 256
+
+
+def _card_photos(session: Session) -> dict[str, str]:
+    """Only where the admin keeps photos: each person's latest kept photo as a small JPEG
+    (base64), for the kiosk's welcome card."""
+    rows = session.execute(select(FaceEnrolment.person_id, FaceEnrolment.photo).where(FaceEnrolment.photo.is_not(None))
+                           .order_by(FaceEnrolment.created_at, FaceEnrolment.id))
+    photos: dict[str, str] = {}
+    for person_id, data in rows:
+        try:
+            image, _scale = fit_within(decode_image(data), CARD_PHOTO_PX)
+        except ChamberError:
+            continue
+        ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+        if ok:
+            photos[person_id] = base64.b64encode(buf.tobytes()).decode("ascii")
+    return photos
 
 
 def erase(session: Session, person_id: str) -> int:

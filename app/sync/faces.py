@@ -10,6 +10,7 @@ before removal.
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from pathlib import Path
@@ -49,12 +50,28 @@ class KioskGallery:
         self.session = session
         self.path = session.cache.path.with_suffix("") / "faces" / "gallery.sealed"
         self.vault = Vault(session.profile.directory / "keys" / session.server.server_id / f"{session.username}.faces.key")
+        self.photos: dict[str, bytes] = {}
 
     def download(self) -> Gallery:
         """Network: the current gallery, stored sealed for offline use. Run off the GUI thread."""
         entries = self.session.api.request("GET", "/faces/gallery")
         self._store(entries)
+        self._keep_photos(entries)
         return gallery_from(entries)
+
+    def _keep_photos(self, entries: Sequence[dict[str, Any]]) -> None:
+        # Only when the chamber keeps photos does an entry carry one (a small JPEG for the card).
+        photos = {}
+        for e in entries:
+            try:
+                photos[e["person_id"]] = base64.b64decode(e["photo"]) if e.get("photo") else None
+            except (ValueError, TypeError):
+                continue
+        self.photos = {pid: data for pid, data in photos.items() if data}
+
+    def photo(self, person_id: str) -> bytes | None:
+        """The person's card photo (JPEG bytes) if the chamber keeps photos, else None."""
+        return self.photos.get(person_id)
 
     def _store(self, entries: list[dict[str, Any]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,7 +87,10 @@ class KioskGallery:
         if not self.path.exists():
             return None
         try:
-            return gallery_from(json.loads(self.vault.open(self.path)))
+            entries = json.loads(self.vault.open(self.path))
+            gallery = gallery_from(entries)
+            self._keep_photos(entries)
+            return gallery
         except (SealedFileDamagedError, ValueError, KeyError, TypeError):
             return None
 
@@ -86,6 +106,7 @@ class KioskGallery:
         """Logout: the copy and its key go."""
         erase_file(self.path)
         self.vault.forget()
+        self.photos = {}
 
 
 # --- the secretariat's calls (network; run off the GUI thread) ---------------------------------

@@ -1,7 +1,8 @@
 """KioskWindow: the screen at the chamber door. A large clock, today's (or the next) meeting, the
 live camera view with the face box, and beside it what the kiosk says, in type readable from a
 step away: the prompt ("please look at the camera", "please blink"), then a large green
-confirmation with the person's name, or "please see the secretariat".
+confirmation with the person's photo (where the chamber keeps photos; else their initials in a
+circle), name, title and seat, or "please see the secretariat".
 
 Faces are recognised on a CameraWorker thread (ui/views/kiosk_camera.py) against the gallery the
 kiosk keeps sealed on disk (app/sync/faces.py KioskGallery, refreshed on every "faces" change);
@@ -31,6 +32,7 @@ from ui.bridge import ChangeBatch, EventBridge
 from ui.language import Translatable, install_language_support, qt_locale, switch_language
 from ui.tasks import TaskRunner
 from ui.views.kiosk_camera import CameraWorker
+from ui.widgets.avatar import avatar
 from ui.widgets.common import StatusPill, hbox, icon_label, label, vbox
 from ui.widgets.connection_badge import ConnectionBadge
 from ui.widgets.language_switch import LanguageSwitch
@@ -39,6 +41,7 @@ from ui.widgets.icons import pixmap
 _NOT_SHOWN = {MeetingStatus.DRAFT.value, MeetingStatus.CANCELLED.value}
 VIEW_SIZE = QSize(560, 420)
 HOLD_MS = 4000  # how long a confirmation stays before the next person's prompt
+AVATAR_PX = 132
 
 TONES = {  # card background, border
     "neutral": ("#17385a", "#2b527a"),
@@ -127,15 +130,26 @@ class KioskWindow(Translatable, QWidget):
         self.card.setObjectName("KioskCard")
         self.card_icon = QLabel()
         self.card_icon.setFixedSize(72, 72)
+        self.card_avatar = QLabel()  # the person's photo or initials, on a welcome
+        self.card_avatar.setObjectName("KioskAvatar")
+        self.card_avatar.setFixedSize(AVATAR_PX, AVATAR_PX)
+        self.card_avatar.hide()
+        self.card_seat = label("KioskCardSeat")
+        self.card_seat.hide()
         self.card_eyebrow = label("KioskCardEyebrow", wrap=True)
         self.card_title = label("KioskCardTitle", wrap=True)
         self.card_text = label("KioskCardText", wrap=True)
         self.card_note = label("KioskCardNote", wrap=True)
         card_layout = vbox(self.card, margins=(36, 32, 36, 32), spacing=14)
-        card_layout.addWidget(self.card_icon)
+        head = hbox(spacing=18)
+        head.addWidget(self.card_icon, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.card_avatar, 0, Qt.AlignmentFlag.AlignTop)
+        head.addStretch(1)
+        card_layout.addLayout(head)
         card_layout.addWidget(self.card_eyebrow)
         card_layout.addWidget(self.card_title)
         card_layout.addWidget(self.card_text)
+        card_layout.addWidget(self.card_seat, 0, Qt.AlignmentFlag.AlignLeft)
         card_layout.addStretch(1)
         card_layout.addWidget(self.card_note)
 
@@ -189,6 +203,7 @@ class KioskWindow(Translatable, QWidget):
             "QLabel#KioskCardTitle { font-size: 34pt; font-weight: bold; color: #ffffff; }"
             "QLabel#KioskCardText { font-size: 19pt; color: #f0f6fc; }"
             "QLabel#KioskCardNote { font-size: 17pt; font-weight: bold; color: #f0f6fc; }"
+            "QLabel#KioskCardSeat { font-size: 22pt; font-weight: bold; color: #14532d; background: #dcfce7; border-radius: 12px; padding: 6px 18px; }"
         )
 
         self.timer = QTimer(self)
@@ -317,11 +332,21 @@ class KioskWindow(Translatable, QWidget):
         elif self.worker is None:
             self.view.setText(_("Starting the camera…"))
 
-    def _set_card(self, tone: str, icon: str, eyebrow: str, title: str, text: str = "", note: str = "") -> None:
+    def _set_card(self, tone: str, icon: str, eyebrow: str, title: str, text: str = "", note: str = "", person: dict[str, Any] | None = None) -> None:
         background, border = TONES[tone]
         self.card.setProperty("tone", tone)
         self.card.setStyleSheet(f"QFrame#KioskCard {{ background: {background}; border: 2px solid {border}; border-radius: 20px; }}")
         self.card_icon.setPixmap(pixmap(icon, "#ffffff", 72))
+        # A welcome shows who: the photo (kept photos only) or initials in a circle, and the seat.
+        self.card_avatar.setVisible(person is not None)
+        self.card_icon.setVisible(person is None)
+        if person is not None:
+            photo = self.gallery_store.photo(person.get("id", ""))
+            self.card_avatar.setPixmap(avatar(person.get("full_name") or "?", photo, AVATAR_PX, fill=border if tone != "ok" else "#166534"))
+            self.card_avatar.setProperty("photo", photo is not None)
+        seat = (person or {}).get("seat") or ""
+        self.card_seat.setText(_("Seat %(seat)s") % {"seat": seat} if seat else "")
+        self.card_seat.setVisible(bool(seat))
         self.card_eyebrow.setText(eyebrow)
         self.card_eyebrow.setVisible(bool(eyebrow))
         self.card_title.setText(title)
@@ -341,13 +366,14 @@ class KioskWindow(Translatable, QWidget):
             name = (o.person or {}).get("full_name") or "?"
             when = fmt.time_only(o.at)
             note = _("Checked in at %(time)s") % {"time": when} if when else _("Checked in")
-            self._set_card("ok", "check", _("WELCOME"), name, self._person_lines(o.person), note)
+            self._set_card("ok", "check", _("WELCOME"), name, self._person_lines(o.person), note, person=o.person or {"full_name": name})
             return
         if o is not None and o.kind == "already":
             name = (o.person or {}).get("full_name") or "?"
             when = fmt.time_only(o.at)
             self._set_card("info", "check", _("ALREADY CHECKED IN"), name, self._person_lines(o.person),
-                           _("You were checked in at %(time)s. No need to check in again.") % {"time": when} if when else _("No need to check in again."))
+                           _("You were checked in at %(time)s. No need to check in again.") % {"time": when} if when else _("No need to check in again."),
+                           person=o.person or {"full_name": name})
             return
         if o is not None and o.kind == "no_meeting":
             self._set_card("warn", "calendar", _("NO MEETING TODAY"), (o.person or {}).get("full_name") or "", _("There is no meeting to check in to today."), _(SEE_DESK))
