@@ -445,6 +445,9 @@ def eligible_voters(session: Session, meeting: Meeting) -> tuple[list[str], str,
             eligible.append(row["substitute"]["person_id"])
         elif not members and row["state"] == "present":  # a meeting without a body: whoever is here
             eligible.append(row["person_id"])
+    from app.services import proxies
+
+    eligible += proxies.represented_seats(session, meeting.id, eligible)  # absent, with an approved proxy present
     return eligible, "attendance", len(members) or len(eligible)
 
 
@@ -526,11 +529,16 @@ def receipt_hash(vote_id: str, receipt: str) -> str:
     return hashlib.sha256(f"{vote_id}:{receipt}".encode()).hexdigest()
 
 
-def cast_ballot(session: Session, actor: Actor, vote_id: str, *, choice: Any, receipt: Any = None) -> dict[str, Any]:
-    """Record (or change) the caller's ballot. One ballot per voter and vote, whatever is resent."""
+def cast_ballot(session: Session, actor: Actor, vote_id: str, *, choice: Any, receipt: Any = None, on_behalf_of: Any = None) -> dict[str, Any]:
+    """Record (or change) the caller's ballot — or, as an approved proxy, the ballot of the seat
+    `on_behalf_of` (app/services/proxies.py). One ballot per seat and vote, whatever is resent."""
     person_id = _person_id(actor)
     vote = _vote(session, vote_id, lock=True)
     meeting = get_meeting_row(session, actor, vote.meeting_id)
+    if on_behalf_of is not None and on_behalf_of != person_id:
+        from app.services import proxies
+
+        person_id = proxies.check_proxy(session, vote.meeting_id, person_id, on_behalf_of)
     if person_id not in vote.eligible:
         raise NotEligibleError()
     now = utcnow()

@@ -74,6 +74,7 @@ class Person(Base):
     unit: Mapped[str] = mapped_column(String(300), default="")
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(40))
+    seat: Mapped[str] = mapped_column(String(40), default="", server_default="")  # the person's seat in the chamber ("12"), shown at the door
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -574,3 +575,20 @@ class MinutesVersion(Base):
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     saved_by: Mapped[str | None] = mapped_column(String(36))
     saved_by_name: Mapped[str] = mapped_column(String(200), default="")
+
+
+# --- proxy votes (app/services/proxies.py; migration 0009) ----------------------------------------
+class VoteProxy(Base):
+    """A delegate names another member of the body to cast their ballot in a meeting's votes; the
+    secretariat approves it. One proxy per delegate and meeting (naming again replaces it)."""
+
+    __tablename__ = "vote_proxies"
+    __table_args__ = (UniqueConstraint("meeting_id", "principal_id"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    principal_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    proxy_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20), default="requested")  # requested | approved | refused
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(36))

@@ -638,19 +638,24 @@ class ChamberSession(AttendanceCommands):
         self._queue("POST", f"/meetings/{meeting_id}/votes", body, kind="live", entity_id=body["id"], meeting_id=meeting_id, summary=meeting["title"])
         return body["id"]
 
-    def cast_vote(self, vote_id: str, choice: str) -> str:
-        """Vote, or change one's vote while it is open. A secret ballot carries a receipt this
-        device keeps: only this device can change it, and the server never links it to the voter."""
+    def cast_vote(self, vote_id: str, choice: str, *, on_behalf_of: str | None = None) -> str:
+        """Vote, or change one's vote while it is open; as an approved proxy, `on_behalf_of` the
+        delegate whose seat it is. A secret ballot carries a receipt this device keeps (one per
+        seat): only this device can change it, and the server never links it to the voter."""
         vote = self._live_vote(vote_id)
         live_rules.check_choice(vote["options"], choice)
-        if self.account.get("person_id") not in vote.get("eligible", []):
+        seat = on_behalf_of or self.account.get("person_id")
+        if seat not in vote.get("eligible", []):
             raise live_rules.NotEligibleError()
         body: dict[str, Any] = {"choice": choice}
+        suffix = f":{on_behalf_of}" if on_behalf_of else ""
+        if on_behalf_of:
+            body["on_behalf_of"] = on_behalf_of
         if vote.get("secret"):
-            receipt = self.cache.get_meta(f"receipt:{vote_id}") or uuid.uuid4().hex + uuid.uuid4().hex
-            self.cache.set_meta(f"receipt:{vote_id}", receipt)
+            receipt = self.cache.get_meta(f"receipt:{vote_id}{suffix}") or uuid.uuid4().hex + uuid.uuid4().hex
+            self.cache.set_meta(f"receipt:{vote_id}{suffix}", receipt)
             body["receipt"] = receipt
-        self.cache.set_meta(f"my_ballot:{vote_id}", choice)
+        self.cache.set_meta(f"my_ballot:{vote_id}{suffix}", choice)
         return self._queue("POST", f"/votes/{vote_id}/ballots", body, kind="ballot", entity_id=vote_id, meeting_id=vote["meeting_id"], summary=vote["question"][:80])
 
     def my_ballot(self, vote_id: str) -> str | None:
@@ -692,6 +697,17 @@ class ChamberSession(AttendanceCommands):
         return self._queue("PATCH", f"/tasks/{task_id}", fields, kind="task", entity_id=task_id, meeting_id=meeting_id, summary=str(fields.get("what", ""))[:80])
 
     # --- the outbox, as the user sees it ------------------------------------------------------
+    # --- proxy votes (app/services/proxies.py): online, like the decision on a substitute ----------
+    def name_proxy(self, meeting_id: str, proxy_person_id: str) -> dict[str, Any]:
+        """Network: name who votes for me in this meeting (the secretariat approves)."""
+        return self.api.request("POST", f"/meetings/{meeting_id}/proxies", json={"proxy_person_id": proxy_person_id}, operation_id=str(uuid.uuid4()))
+
+    def decide_proxy(self, proxy_id: str, *, approve: bool) -> dict[str, Any]:
+        return self.api.request("POST", f"/proxies/{proxy_id}/decide", json={"approve": approve}, operation_id=str(uuid.uuid4()))
+
+    def list_proxies(self, meeting_id: str) -> list[dict[str, Any]]:
+        return self.api.request("GET", f"/meetings/{meeting_id}/proxies")
+
     # --- minutes: edited and approved online (a saved text is a new version on the server) -------
     def minutes(self, meeting_id: str, *, version: int | None = None, lang: str | None = None) -> dict[str, Any]:
         """Network: the minutes as they stand (state, version, text, versions) or one saved version;

@@ -95,6 +95,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("DELETE", "/agenda-items/{item_id}"): None,
     ("GET", "/bodies"): None,
     ("GET", "/persons"): None,
+    ("PATCH", "/persons/{person_id}"): {"seat": "7"},
     ("GET", "/sync/snapshot"): None,
     ("GET", "/meetings/{meeting_id}/invitations"): None,
     ("GET", "/meetings/{meeting_id}/invitations/export"): None,
@@ -146,6 +147,9 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("GET", "/meetings/{meeting_id}/minutes/text"): None,
     ("PUT", "/meetings/{meeting_id}/minutes"): {"text": "# Biên bản\n\nNội dung đã sửa."},
     ("POST", "/meetings/{meeting_id}/minutes/approve"): {},
+    ("POST", "/meetings/{meeting_id}/proxies"): Targeted(proxy_person_id="{proxy_person_id}"),
+    ("GET", "/meetings/{meeting_id}/proxies"): None,
+    ("POST", "/proxies/{proxy_id}/decide"): {"approve": True},
     ("GET", "/meetings/{meeting_id}/overdue-tasks"): None,
     ("GET", "/documents/{document_id}/annotations"): None,
     ("POST", "/documents/{document_id}/annotations"): {"kind": "note", "page": 0, "rects": [[60, 60, 76, 76]], "note": "Ghi chú mẫu"},
@@ -258,7 +262,12 @@ def live_targets(session, username: str, meeting_id: str) -> dict[str, str]:  # 
     speaker_id = account.person_id if account.person_id and Role(account.role) in live.PARTICIPANTS else vote["eligible"][0]
     request = live.ask_to_speak(session, Actor(None, "system", Role.DELEGATE, speaker_id), meeting_id)
     task = live.create_task(session, system, meeting_id, {"what": "Báo cáo tiến độ", "responsible_unit": "Văn phòng"})
-    return {"vote_id": vote["id"], "request_id": request["id"], "task_id": task["id"]}
+    # A proxy named by one member for another, and a member other than the caller to name.
+    from app.services import proxies
+
+    others = [p for p in vote["eligible"] if p != account.person_id]
+    named = proxies.name_proxy(session, Actor(None, "system", Role.DELEGATE, others[0]), meeting_id, {"proxy_person_id": others[1]})
+    return {"vote_id": vote["id"], "request_id": request["id"], "task_id": task["id"], "proxy_id": named["id"], "proxy_person_id": others[1]}
 
 
 def attendance_targets(server_ctx) -> dict[str, str]:  # noqa: ANN001
@@ -278,7 +287,7 @@ def test_every_endpoint_refuses_a_caller_without_token(demo, api) -> None:  # no
         if (method, path) in PUBLIC:
             continue
         url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=placeholder, invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi", vote_id=placeholder, request_id=placeholder, task_id=placeholder,
-                          annotation_id=placeholder, person_id=placeholder, body_id=placeholder)
+                          annotation_id=placeholder, person_id=placeholder, body_id=placeholder, proxy_id=placeholder)
         for token in (None, "not-a-token"):
             response = api.call(method, url, token=token, **request_body(SAMPLES[(method, path)]))
             assert response.status_code == 401, f"{method} {path} with token {token!r}: {response.status_code} {response.text}"
@@ -295,7 +304,7 @@ def test_every_endpoint_refuses_a_revoked_token(demo, api) -> None:  # noqa: ANN
         if (method, path) in PUBLIC:
             continue
         url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=login["token_id"], invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi", vote_id=placeholder, request_id=placeholder, task_id=placeholder,
-                         annotation_id=placeholder, person_id=placeholder, body_id=placeholder)
+                         annotation_id=placeholder, person_id=placeholder, body_id=placeholder, proxy_id=placeholder)
         response = api.call(method, url, token=login["token"], **request_body(SAMPLES[(method, path)]), headers={"Accept-Language": "en"})
         assert response.status_code == 401, f"{method} {path}: {response.status_code} {response.text}"
         assert response.json()["error"] == "session_expired"

@@ -14,7 +14,7 @@ from app.server.deps import require
 from app.domain import minutes as minutes_rules
 from app.i18n import normalise
 from app.services import live
-from app.services import minutes, minutes_export
+from app.services import minutes, minutes_export, proxies
 from app.services.minutes import minutes_record
 
 router = APIRouter()
@@ -23,6 +23,8 @@ reader = require(*MEMBERS)
 runner = require(*live.RUNNERS)
 participant = require(*live.PARTICIPANTS)
 approver = require(*minutes.APPROVERS)
+proxy_decider = require(*proxies.DECIDERS)
+proxy_viewer = require(*proxies.VIEWERS)
 OpId = Header(default=None, alias=operations.HEADER)
 JsonBody = Body(default_factory=dict)
 
@@ -63,8 +65,10 @@ def get_vote(vote_id: str, request: Request, actor: Actor = Depends(reader)) -> 
 
 @router.post("/votes/{vote_id}/ballots")
 def cast_ballot(vote_id: str, request: Request, body: dict[str, Any] = JsonBody, actor: Actor = Depends(participant), op_id: str | None = OpId) -> Response:
-    """{"choice": "for", "receipt": "…"} — the receipt (made by the device) only for a secret vote."""
-    return operations.run(request.app.state.ctx, actor, op_id, lambda s: live.cast_ballot(s, actor, vote_id, choice=body.get("choice"), receipt=body.get("receipt")))
+    """{"choice": "for", "receipt": "…", "on_behalf_of"?} — the receipt (made by the device) only for a
+    secret vote; `on_behalf_of`: the seat an approved proxy votes for."""
+    return operations.run(request.app.state.ctx, actor, op_id, lambda s: live.cast_ballot(s, actor, vote_id, choice=body.get("choice"), receipt=body.get("receipt"),
+                                                                                   on_behalf_of=body.get("on_behalf_of")))
 
 
 @router.post("/votes/{vote_id}/close")
@@ -145,6 +149,24 @@ def save_minutes(meeting_id: str, request: Request, body: dict[str, Any] = JsonB
 def approve_minutes(meeting_id: str, request: Request, body: dict[str, Any] = JsonBody, actor: Actor = Depends(approver), op_id: str | None = OpId) -> Response:
     """{"version"?}: the chair approves the version they read; the minutes are locked from then on."""
     return operations.run(request.app.state.ctx, actor, op_id, lambda s: minutes.approve_minutes(s, actor, meeting_id, body))
+
+
+@router.post("/meetings/{meeting_id}/proxies")
+def name_proxy(meeting_id: str, request: Request, body: dict[str, Any] = JsonBody, actor: Actor = Depends(participant), op_id: str | None = OpId) -> Response:
+    """{"proxy_person_id"}: the caller names who votes for them in this meeting (the secretariat approves)."""
+    return operations.run(request.app.state.ctx, actor, op_id, lambda s: proxies.name_proxy(s, actor, meeting_id, body))
+
+
+@router.post("/proxies/{proxy_id}/decide")
+def decide_proxy(proxy_id: str, request: Request, body: dict[str, Any] = JsonBody, actor: Actor = Depends(proxy_decider), op_id: str | None = OpId) -> Response:
+    """{"approve": true | false}."""
+    return operations.run(request.app.state.ctx, actor, op_id, lambda s: proxies.decide_proxy(s, actor, proxy_id, body))
+
+
+@router.get("/meetings/{meeting_id}/proxies")
+def list_proxies(meeting_id: str, request: Request, actor: Actor = Depends(proxy_viewer)) -> list:
+    with request.app.state.ctx.db.read() as session:
+        return proxies.list_proxies(session, actor, meeting_id)
 
 
 async def close_votes_on_time(ctx: Any, every: float = 1.0) -> None:
