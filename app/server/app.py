@@ -11,6 +11,7 @@ from app import API_VERSION, __version__
 from app.server import errors
 from app.server.broadcaster import Broadcaster
 from app.server.context import ServerContext
+from app.server.limits import JsonLimits
 from app.server.ratelimit import FailureLimiter
 from app.server.routes import annotations, attendance, auth, directory, documents, events, faces, health, invitations, live, meetings
 
@@ -37,6 +38,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     app.state.token_touched = {}
     app.state.login_failures = FailureLimiter()
     errors.install(app)
+    app.add_middleware(JsonLimits)
     for module in (health, auth, meetings, directory, invitations, documents, annotations, attendance, faces, live, events):
         app.include_router(module.router, prefix=PREFIX)
     return app

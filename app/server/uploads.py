@@ -60,11 +60,20 @@ class ReceivedUpload:
             self.path.unlink(missing_ok=True)
 
 
+MAX_NAME_BYTES = 180
+
+
 def safe_file_name(raw: str) -> str:
     """The last component of what the browser sent (Windows paths too), without control characters."""
     name = PureWindowsPath(raw).name if "\\" in raw else Path(raw).name
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return name[:300] or "document.pdf"
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    # A name any client can save it under: at most MAX_NAME_BYTES of UTF-8 (file systems allow 255
+    # bytes, and Vietnamese letters take up to 3), the extension kept.
+    suffix = Path(name).suffix if len(Path(name).suffix.encode()) <= 10 else ""
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem.rstrip() + suffix) if stem.strip() else "document.pdf"
 
 
 def too_large(size: int, limit: int) -> DocumentTooLargeError:
