@@ -147,7 +147,8 @@ def seed(db: Database, data_dir: Path, *, today: datetime | None = None) -> bool
         social = directory.add_body(session, name="Ban Văn hóa - Xã hội", kind="committee", parent_id=council.id)
         people = []
         for n, (name, title, unit) in enumerate(DELEGATES, start=1):
-            person = directory.add_person(session, full_name=name, title=title, unit=unit, email=f"daibieu{n:02d}@hoabinh.example.vn", phone=f"09{n:08d}")
+            person = directory.add_person(session, full_name=name, title=title, unit=unit, email=f"daibieu{n:02d}@hoabinh.example.vn", phone=f"09{n:08d}",
+                                          seat=str(n))  # the seats of the chamber, shown on the kiosk's welcome card
             people.append(person)
             directory.add_membership(session, body_id=council.id, person_id=person.id, position="chair" if n == 1 else "member")
         for person in (people[2], people[4], people[6], people[8], people[10]):

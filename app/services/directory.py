@@ -8,8 +8,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.roles import MEMBERS, Actor, Role
-from app.errors import PermissionDeniedError
+from app.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from app.i18n import N_
+from app.services.events import record_event
 from app.storage.models import Body, Membership, Person
+
+SEAT_KEEPERS = frozenset({Role.ADMIN, Role.SECRETARIAT})
+MAX_SEAT = 40
+
+
+class SeatTooLongError(InvalidInputError):
+    code = "seat_too_long"
+    message = N_("A seat is at most %(limit)s characters, e.g. 12 or A-12.")
 
 
 def body_dict(b: Body, member_ids: list[str] | None = None) -> dict[str, Any]:
@@ -19,7 +29,7 @@ def body_dict(b: Body, member_ids: list[str] | None = None) -> dict[str, Any]:
 
 
 def person_dict(p: Person) -> dict[str, Any]:
-    return {"id": p.id, "full_name": p.full_name, "title": p.title, "unit": p.unit, "email": p.email, "phone": p.phone}
+    return {"id": p.id, "full_name": p.full_name, "title": p.title, "unit": p.unit, "email": p.email, "phone": p.phone, "seat": p.seat or ""}
 
 
 def list_bodies(session: Session, actor: Actor) -> list[dict[str, Any]]:
@@ -53,11 +63,30 @@ def add_body(session: Session, *, name: str, kind: str = "council", parent_id: s
     return body
 
 
-def add_person(session: Session, *, full_name: str, title: str = "", unit: str = "", email: str | None = None, phone: str | None = None) -> Person:
-    person = Person(full_name=full_name, title=title, unit=unit, email=email, phone=phone)
+def add_person(session: Session, *, full_name: str, title: str = "", unit: str = "", email: str | None = None, phone: str | None = None,
+               seat: str = "") -> Person:
+    person = Person(full_name=full_name, title=title, unit=unit, email=email, phone=phone, seat=seat)
     session.add(person)
     session.flush()
     return person
+
+
+def set_seat(session: Session, actor: Actor, person_id: str, seat: str) -> dict[str, Any]:
+    """A person's seat in the chamber ("12"; empty: none), shown on the kiosk's welcome card.
+    The event carries only the id and the seat: every member receives it, and contact details are
+    not for everyone."""
+    if actor.role not in SEAT_KEEPERS:
+        raise PermissionDeniedError()
+    seat = " ".join(seat.split())
+    if len(seat) > MAX_SEAT:
+        raise SeatTooLongError(limit=MAX_SEAT)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFoundError()
+    person.seat = seat
+    session.flush()
+    record_event(session, kind="person", action="updated", entity_id=person.id, data={"id": person.id, "seat": seat}, actor=actor)
+    return person_dict(person)
 
 
 def add_membership(session: Session, *, body_id: str, person_id: str, position: str = "member") -> None:

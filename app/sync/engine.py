@@ -254,6 +254,10 @@ class SyncEngine:
         elif kind == "body":
             if ev.get("data"):
                 self.cache.put_body(ev["data"])
+        elif kind == "person":
+            if ev.get("data"):  # only the changed fields (the seat): contact details are not in events
+                persons = self.cache.get_meta("persons") or []
+                self.cache.set_meta("persons", [{**p, **ev["data"]} if p["id"] == entity_id else p for p in persons])
         elif kind == "document":
             if action == "deleted" or not ev.get("data"):
                 self.cache.remove_document(entity_id)

@@ -1,8 +1,11 @@
-"""Bodies and delegates (read-only for now), and the snapshot a client starts its cache from."""
+"""Bodies and delegates (a person's seat is the one thing edited here), and the snapshot a client
+starts its cache from."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.roles import MEMBERS, Actor
+from app.server import operations
 from app.server.deps import require
 from app.services import agenda, annotations, directory, documents, invitations, live, meetings
 from app.services.attendance import visible_events as visible_attendance
@@ -22,6 +25,18 @@ def list_bodies(request: Request, actor: Actor = Depends(reader)) -> list:
 def list_persons(request: Request, body_id: str | None = None, actor: Actor = Depends(reader)) -> list:
     with request.app.state.ctx.db.read() as session:
         return directory.list_persons(session, actor, body_id=body_id)
+
+
+class SeatBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seat: str = Field(max_length=directory.MAX_SEAT * 4)  # spaces are squeezed before the real limit
+
+
+@router.patch("/persons/{person_id}")
+def set_seat(person_id: str, body: SeatBody, request: Request, actor: Actor = Depends(require(*directory.SEAT_KEEPERS)),
+             op_id: str | None = Header(default=None, alias=operations.HEADER)) -> Response:
+    """`{"seat": "12"}`: the person's seat in the chamber, shown on the kiosk's welcome card."""
+    return operations.run(request.app.state.ctx, actor, op_id, lambda s: directory.set_seat(s, actor, person_id, body.seat))
 
 
 @router.get("/sync/snapshot")
