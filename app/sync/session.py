@@ -696,7 +696,6 @@ class ChamberSession(AttendanceCommands):
         self._require_runner()
         return self._queue("PATCH", f"/tasks/{task_id}", fields, kind="task", entity_id=task_id, meeting_id=meeting_id, summary=str(fields.get("what", ""))[:80])
 
-    # --- the outbox, as the user sees it ------------------------------------------------------
     # --- proxy votes (app/services/proxies.py): online, like the decision on a substitute ----------
     def name_proxy(self, meeting_id: str, proxy_person_id: str) -> dict[str, Any]:
         """Network: name who votes for me in this meeting (the secretariat approves)."""
@@ -735,6 +734,7 @@ class ChamberSession(AttendanceCommands):
             params["version"] = version
         return self.api.download(f"/meetings/{meeting_id}/minutes", params=params)
 
+    # --- the outbox, as the user sees it ------------------------------------------------------
     def retry_operation(self, operation_id: str) -> None:
         self.cache.retry(operation_id)
         self._changed("outbox", operation_id)

@@ -15,6 +15,7 @@ from ui.views.chair_console import ChairConsole
 from ui.views.delegate_live import DelegateLive
 from ui.views.hall_display import HallDisplay
 from ui.views.minutes_dialog import MinutesDialog
+from ui.views.tasks_window import TasksWindow
 
 WAIT = 10_000
 SHOTS = Path(os.environ["CHAMBER_SCREENSHOTS"]) if os.environ.get("CHAMBER_SCREENSHOTS") else None
@@ -60,6 +61,9 @@ def test_the_chair_opens_the_console_from_the_meeting(qtbot, open_window) -> Non
     assert isinstance(minutes, MinutesDialog)
     qtbot.waitUntil(lambda: minutes.minutes is not None, timeout=WAIT)
     minutes.close()
+    actions.tasks_button.click()
+    assert isinstance(actions.windows[f"tasks:{meeting_id}"], TasksWindow)
+    actions.windows[f"tasks:{meeting_id}"].close()
     _dispose(window)
 
 

@@ -38,11 +38,14 @@ class LiveActions(Translatable, QWidget):
         self.follow = button(variant="primary", icon_name="users", on_click=lambda: self.open("delegate"))
         self.hall = button(icon_name="monitor", on_click=lambda: self.open("hall"))
         self.minutes = button(icon_name="file-text", on_click=self.open_minutes)
+        self.tasks_button = button(icon_name="clipboard", on_click=self.open_tasks)
+        self.tasks_button.setVisible(role in live_rules.RUNNERS)
         self._shown = {self.console: role in live_rules.RUNNERS, self.follow: role == Role.DELEGATE, self.hall: role in HALL_OPENERS}
         self.minutes.setVisible(role in live_rules.RUNNERS)
         self._roles_allow = role in live_rules.RUNNERS or role == Role.DELEGATE
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         row = hbox(self, spacing=8)
+        row.addWidget(self.tasks_button)
         row.addWidget(self.minutes)
         row.addWidget(self.hall)
         row.addWidget(self.follow)
@@ -55,6 +58,7 @@ class LiveActions(Translatable, QWidget):
         self.follow.setText(_("Follow the meeting live"))
         self.hall.setText(_("Hall display"))
         self.minutes.setText(_("Meeting minutes"))
+        self.tasks_button.setText(_("Follow-up tasks"))
 
     def set_meeting(self, meeting: dict[str, Any] | None) -> None:
         self.meeting_id = meeting["id"] if meeting else None
@@ -62,6 +66,24 @@ class LiveActions(Translatable, QWidget):
         for widget, allowed in self._shown.items():
             widget.setVisible(allowed and status in LIVE_STATUSES)
         self.setVisible(self._roles_allow and status in (*LIVE_STATUSES, "closed"))
+
+    def open_tasks(self) -> QWidget | None:
+        """The follow-up tasks of the meeting shown (and of its body)."""
+        if self.meeting_id is None:
+            return None
+        from ui.views.tasks_window import TasksWindow
+
+        key = f"tasks:{self.meeting_id}"
+        window = self.windows.get(key)
+        if window is None:
+            window = TasksWindow(self.session, self.tasks, meeting_id=self.meeting_id, parent=self.window())
+            window.setWindowFlag(Qt.WindowType.Window, True)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            window.destroyed.connect(lambda _obj=None, key=key: self.windows.pop(key, None))
+            self.windows[key] = window
+        window.show()
+        window.raise_()
+        return window
 
     def open_minutes(self) -> QWidget | None:
         """The minutes' editor of the meeting shown (one per meeting)."""
