@@ -26,9 +26,9 @@ from app.sync.session import ChamberSession
 
 REPO = Path(__file__).resolve().parents[2]
 # CHAMBER_KILL9_SAVES=1000 CHAMBER_KILL9_CHECKINS=1000 runs it at the scale of issue #8 (a soak).
-PER_CLIENT = max(1, int(os.environ.get("CHAMBER_KILL9_SAVES", "180")) // 3)
+PER_CLIENT = max(1, int(os.environ.get("CHAMBER_KILL9_SAVES", "90")) // 3)
 DELEGATES = ("daibieu", "daibieu2", "chutoa", "thuky")
-CHECKINS = int(os.environ.get("CHAMBER_KILL9_CHECKINS", "90"))
+CHECKINS = int(os.environ.get("CHAMBER_KILL9_CHECKINS", "45"))
 
 
 def free_port() -> int:
