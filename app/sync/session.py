@@ -658,9 +658,9 @@ class ChamberSession(AttendanceCommands):
         self.cache.set_meta(f"my_ballot:{vote_id}{suffix}", choice)
         return self._queue("POST", f"/votes/{vote_id}/ballots", body, kind="ballot", entity_id=vote_id, meeting_id=vote["meeting_id"], summary=vote["question"][:80])
 
-    def my_ballot(self, vote_id: str) -> str | None:
-        """How this device voted (kept on the device, also for a secret vote)."""
-        return self.cache.get_meta(f"my_ballot:{vote_id}")
+    def my_ballot(self, vote_id: str, *, on_behalf_of: str | None = None) -> str | None:
+        """How this device voted (kept on the device, also for a secret vote), or for the seat it holds a proxy for."""
+        return self.cache.get_meta(f"my_ballot:{vote_id}" + (f":{on_behalf_of}" if on_behalf_of else ""))
 
     def close_vote(self, vote_id: str) -> str:
         self._require_runner()

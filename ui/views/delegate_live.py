@@ -84,6 +84,13 @@ class DelegateLive(Translatable, QWidget):
         vote_layout.addWidget(self.vote_question)
         vote_layout.addLayout(self.option_row)
         vote_layout.addWidget(self.vote_note)
+        # Seats this delegate votes for as an approved proxy (app/services/proxies.py): one row each.
+        self.proxies: list[dict] = []
+        self._proxies_for: str | None = None  # the vote the proxies were fetched for
+        self.proxy_box = QWidget()
+        self.proxy_layout = vbox(self.proxy_box, spacing=8)
+        self.proxy_buttons: dict[str, dict[str, QPushButton]] = {}
+        vote_layout.addWidget(self.proxy_box)
 
         layout = vbox(self, margins=(22, 18, 22, 18), spacing=12)
         layout.addWidget(self.status)
@@ -166,6 +173,7 @@ class DelegateLive(Translatable, QWidget):
             self.option_row.removeWidget(b)
             b.deleteLater()
         self.option_buttons = {}
+        self._show_proxy_votes(vote)
         if vote is None:
             return
         self.vote_question.setText(vote["question"])
@@ -193,6 +201,48 @@ class DelegateLive(Translatable, QWidget):
                 verdict = (_("Chosen: %(option)s") % {"option": result["winner"]}) if result.get("winner") else _("No decision")
             self.vote_note.setText(f"{verdict} — {counts}")
 
+    def _show_proxy_votes(self, vote: dict | None) -> None:
+        """For an open vote: a row of buttons per seat this delegate holds an approved proxy for."""
+        while self.proxy_layout.count():
+            item = self.proxy_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+            elif item.layout() is not None:
+                while item.layout().count():
+                    inner = item.layout().takeAt(0)
+                    if inner.widget() is not None:
+                        inner.widget().deleteLater()
+        self.proxy_buttons = {}
+        if vote is None or vote["state"] != "open":
+            return
+        if self._proxies_for != vote["id"] and self.meeting_id:
+            self._proxies_for = vote["id"]  # fetched once per vote: a proxy is approved before the vote opens
+            meeting_id = self.meeting_id
+            self.tasks.run(lambda: self.session.list_proxies(meeting_id), on_done=self._proxies_loaded, on_error=lambda _e: None,
+                           key=f"proxies-{id(self)}")
+        me = self.session.account.get("person_id")
+        for proxy in self.proxies:
+            seat = proxy["principal_id"]
+            if proxy["state"] != "approved" or proxy["proxy_id"] != me or seat not in vote.get("eligible", []):
+                continue
+            chosen = self.session.my_ballot(vote["id"], on_behalf_of=seat)
+            self.proxy_layout.addWidget(label("", _("As proxy for %(name)s:") % {"name": proxy["principal_name"]}))
+            row = hbox(spacing=10)
+            buttons = {}
+            for option in vote["options"]:
+                b = button(_option(option), variant="primary" if option == chosen else "",
+                           on_click=lambda o=option, v=vote["id"], s=seat: self._vote(v, o, on_behalf_of=s))
+                b.setMinimumHeight(48)
+                buttons[option] = b
+                row.addWidget(b)
+            self.proxy_buttons[seat] = buttons
+            self.proxy_layout.addLayout(row)
+
+    def _proxies_loaded(self, proxies: list[dict]) -> None:
+        if not self._closed:
+            self.proxies = proxies
+            self.refresh()
+
     def _tick(self) -> None:
         if not self.state:
             self.item_timer.setText("")
@@ -218,9 +268,9 @@ class DelegateLive(Translatable, QWidget):
         if self.meeting_id and self.my_request:
             self._run(lambda: self.session.withdraw_request(self.meeting_id, self.my_request))
 
-    def _vote(self, vote_id: str, option: str) -> None:
-        self._run(lambda: self.session.cast_vote(vote_id, option))
-        for name, b in self.option_buttons.items():
+    def _vote(self, vote_id: str, option: str, *, on_behalf_of: str | None = None) -> None:
+        self._run(lambda: self.session.cast_vote(vote_id, option, on_behalf_of=on_behalf_of))
+        for name, b in (self.proxy_buttons.get(on_behalf_of, {}) if on_behalf_of else self.option_buttons).items():
             b.setProperty("variant", "primary" if name == option else "")
             repolish(b)
 
