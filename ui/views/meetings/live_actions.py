@@ -18,7 +18,7 @@ from app.domain import live as live_rules
 from app.domain.roles import Role
 from app.i18n import _
 from ui.language import Translatable, install_language_support
-from ui.widgets.common import button, hbox
+from ui.widgets.common import button, hbox, vbox
 
 LIVE_STATUSES = ("scheduled", "open", "adjourned")  # a meeting that can still sit
 HALL_OPENERS = frozenset({Role.ADMIN, Role.SECRETARIAT})
@@ -40,16 +40,23 @@ class LiveActions(Translatable, QWidget):
         self.minutes = button(icon_name="file-text", on_click=self.open_minutes)
         self.tasks_button = button(icon_name="clipboard", on_click=self.open_tasks)
         self.tasks_button.setVisible(role in live_rules.RUNNERS)
-        self._shown = {self.console: role in live_rules.RUNNERS, self.follow: role == Role.DELEGATE, self.hall: role in HALL_OPENERS}
+        self.proxies = button(icon_name="users", on_click=self.open_proxies)
+        self._shown = {self.console: role in live_rules.RUNNERS, self.follow: role == Role.DELEGATE, self.hall: role in HALL_OPENERS,
+                       self.proxies: role == Role.DELEGATE or role in HALL_OPENERS}
         self.minutes.setVisible(role in live_rules.RUNNERS)
         self._roles_allow = role in live_rules.RUNNERS or role == Role.DELEGATE
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        row = hbox(self, spacing=8)
-        row.addWidget(self.tasks_button)
-        row.addWidget(self.minutes)
-        row.addWidget(self.hall)
-        row.addWidget(self.follow)
-        row.addWidget(self.console)
+        # Two right-aligned rows: the live windows, then the meeting's records (the secretariat has all six).
+        rows = vbox(self, spacing=6)
+        live_row, records_row = hbox(spacing=8), hbox(spacing=8)
+        live_row.addStretch(1)
+        records_row.addStretch(1)
+        for widget in (self.hall, self.follow, self.console):
+            live_row.addWidget(widget)
+        for widget in (self.proxies, self.tasks_button, self.minutes):
+            records_row.addWidget(widget)
+        rows.addLayout(live_row)
+        rows.addLayout(records_row)
         self.setVisible(False)
         self.retranslate()
 
@@ -59,6 +66,7 @@ class LiveActions(Translatable, QWidget):
         self.hall.setText(_("Hall display"))
         self.minutes.setText(_("Meeting minutes"))
         self.tasks_button.setText(_("Follow-up tasks"))
+        self.proxies.setText(_("Proxy votes"))
 
     def set_meeting(self, meeting: dict[str, Any] | None) -> None:
         self.meeting_id = meeting["id"] if meeting else None
@@ -84,6 +92,23 @@ class LiveActions(Translatable, QWidget):
         window.show()
         window.raise_()
         return window
+
+    def open_proxies(self) -> QWidget | None:
+        """Proxy votes of the meeting shown: a delegate names one, the secretariat decides."""
+        if self.meeting_id is None:
+            return None
+        from ui.views.proxies_dialog import ProxiesDialog
+
+        key = f"proxies:{self.meeting_id}"
+        dialog = self.windows.get(key)
+        if dialog is None:
+            dialog = ProxiesDialog(self.session, self.tasks, self.meeting_id, parent=self.window())
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            dialog.destroyed.connect(lambda _obj=None, key=key: self.windows.pop(key, None))
+            self.windows[key] = dialog
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def open_minutes(self) -> QWidget | None:
         """The minutes' editor of the meeting shown (one per meeting)."""
