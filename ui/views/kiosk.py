@@ -7,7 +7,9 @@ circle), name, title and seat, or "please see the secretariat".
 Faces are recognised on a CameraWorker thread (ui/views/kiosk_camera.py) against the gallery the
 kiosk keeps sealed on disk (app/sync/faces.py KioskGallery, refreshed on every "faces" change);
 what a final verdict does (check in once, "already checked in", manual) is app/sync/kiosk.py.
-Without a camera the kiosk says so and sends everyone to the desk."""
+Without a camera the kiosk says so and sends everyone to the desk. Ctrl+E opens face enrolment
+on the kiosk's camera for the secretariat (ui/views/kiosk_enrol.py); the recognition loop pauses
+meanwhile."""
 
 from __future__ import annotations
 
@@ -31,7 +33,9 @@ from ui import format as fmt
 from ui.bridge import ChangeBatch, EventBridge
 from ui.language import Translatable, install_language_support, qt_locale, switch_language
 from ui.tasks import TaskRunner
+from ui.views.faces.enrol_dialog import EnrolDialog
 from ui.views.kiosk_camera import CameraWorker
+from ui.views.kiosk_enrol import KioskEnrolSignIn
 from ui.widgets.avatar import avatar
 from ui.widgets.common import StatusPill, hbox, icon_label, label, vbox
 from ui.widgets.connection_badge import ConnectionBadge
@@ -215,6 +219,9 @@ class KioskWindow(Translatable, QWidget):
         self.hold.setInterval(HOLD_MS)
         self.hold.timeout.connect(self._release)
         QShortcut(QKeySequence("Ctrl+Q"), self, activated=self.close)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.open_enrolment)
+        self.enrol_sign_in: KioskEnrolSignIn | None = None
+        self.enrol_dialog: EnrolDialog | None = None
         self.resize(1280, 800)
         self._last_minute = -1
         self.retranslate()
@@ -228,7 +235,7 @@ class KioskWindow(Translatable, QWidget):
         council = next((b for b in self.session.list_bodies() if b.get("kind") == "council"), None)
         self.council.setText(council["name"] if council else self.session.server.name)
         self.place.setText(self.session.display_name)
-        self.exit_hint.setText(_("Ctrl+Q closes the kiosk"))
+        self.exit_hint.setText(_("Ctrl+Q closes the kiosk") + "  ·  " + _("Ctrl+E: face enrolment (secretariat)"))
         self.refresh()
         self._tick()
         self._show_card()
@@ -320,6 +327,44 @@ class KioskWindow(Translatable, QWidget):
     def _release(self) -> None:
         self.outcome = None
         self._show_card()
+
+    # --- enrolment at the kiosk (secretariat) ---------------------------------------------------------
+    def open_enrolment(self) -> KioskEnrolSignIn | None:
+        """Ctrl+E: a secretary signs in and chooses the person; then the enrolment dialog on this camera."""
+        if self._closed or self.enrol_sign_in is not None or self.enrol_dialog is not None:
+            return None
+        dialog = KioskEnrolSignIn(self.session.server, self.session.list_persons(), self.tasks, self)
+        dialog.finished.connect(lambda result: self._signed_in(dialog, result))
+        self.enrol_sign_in = dialog
+        dialog.open()
+        return dialog
+
+    def _signed_in(self, dialog: KioskEnrolSignIn, result: int) -> None:
+        self.enrol_sign_in = None
+        if result != KioskEnrolSignIn.DialogCode.Accepted or dialog.staff is None or dialog.person is None:
+            return
+        staff = dialog.staff
+        if self.worker is not None:  # one reader of the camera at a time: recognition pauses
+            worker, self.worker = self.worker, None
+            worker.stop()
+        self.view.setPixmap(QPixmap())
+        self.view.setText(_("The camera is used for a face enrolment."))
+        # Its own window, not a child: the kiosk's dark theme (QWidget#Kiosk QLabel) must not reach it.
+        enrol = EnrolDialog(staff, self.tasks, dialog.person, camera=self.camera)
+        enrol.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)  # above a full-screen kiosk
+        enrol.finished.connect(lambda _result: self._enrolment_closed(staff))
+        self.enrol_dialog = enrol
+        enrol.open()
+
+    def _enrolment_closed(self, staff) -> None:  # noqa: ANN001 - app.kiosk_enrol.StaffLogin
+        self.enrol_dialog = None
+        self.tasks.run(staff.close, key=f"kiosk-enrol-logout-{id(staff)}")  # the secretary's login ends here
+        if not self._closed:
+            self.camera_error, self.camera_ended = None, False
+            self._start_camera()
+            if self.worker is not None:
+                self.view.setText(_("Starting the camera…"))
+            self._show_card()
 
     # --- what the screen says ---------------------------------------------------------------------
     def _show_view_message(self) -> None:
@@ -416,6 +461,8 @@ class KioskWindow(Translatable, QWidget):
             self.timer.stop()
             self.hold.stop()
             self.bridge.close()
+            if self.enrol_dialog is not None:
+                self.enrol_dialog.reject()  # frees the camera and ends the secretary's login
             if self.worker is not None:
                 self.worker.stop()
             # Stopping the sync thread may wait for a network call to time out: not on the GUI thread.

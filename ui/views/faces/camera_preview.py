@@ -18,6 +18,7 @@ from app.faces import open_source
 from ui.views.kiosk_camera import CameraFailedError
 
 log = logging.getLogger(__name__)
+_stuck: set["CameraPreview"] = set()  # previews whose driver did not stop in time, kept until they do
 
 
 def preview_image(frame: np.ndarray, size: QSize) -> QImage:
@@ -47,7 +48,11 @@ class CameraPreview(QThread):
 
     def stop(self, timeout_ms: int = 3000) -> None:
         self._stopping = True
-        self.wait(timeout_ms)
+        if not self.wait(timeout_ms):
+            # A driver stuck in a read: never let the dialog delete a running thread (Qt aborts).
+            self.setParent(None)
+            _stuck.add(self)
+            self.finished.connect(lambda: _stuck.discard(self))
 
     def run(self) -> None:
         try:

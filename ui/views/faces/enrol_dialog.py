@@ -84,6 +84,7 @@ class EnrolDialog(Translatable, QDialog):
         self.preview: CameraPreview | None = None
         self.camera_error: ChamberError | None = None
         self.camera_ended = False
+        self.has_frame = False  # Capture waits for the first picture
         self.capturing = False
         self._captures = 0
         self.results: list[dict[str, Any]] | None = None
@@ -245,7 +246,7 @@ class EnrolDialog(Translatable, QDialog):
         self.camera_field.setEnabled(idle and self.has_consent and self.preview is None)
         room = len(self.photos) < MAX_PHOTOS or self.results is not None  # after an enrolment a capture starts a new set
         self.capture_button.setEnabled(idle and self.has_consent and self.preview is not None and self.camera_error is None
-                                       and not self.capturing and room)
+                                       and self.has_frame and not self.capturing and room)
         self.enrol_button.setEnabled(idle and self.has_consent and bool(self.photos) and self.results is None)
         self.erase_button.setEnabled(idle and (self.has_consent or bool(self.status and self.status.get("photos"))))
 
@@ -302,6 +303,7 @@ class EnrolDialog(Translatable, QDialog):
         source = self.camera_field.text().strip() or "0"
         self.camera_error = None
         self.camera_ended = False
+        self.has_frame = False
         self.camera_view.setPixmap(QPixmap())
         self.preview = CameraPreview(source, view_size=PREVIEW, parent=self)
         self.preview.frame_ready.connect(self._on_frame)
@@ -327,7 +329,9 @@ class EnrolDialog(Translatable, QDialog):
     def _on_frame(self, image: QImage) -> None:
         if self.preview is not None:
             self.camera_view.setPixmap(QPixmap.fromImage(image))
-            self._update()
+            if not self.has_frame:
+                self.has_frame = True
+                self._update()
 
     def _camera_failed(self, error: ChamberError) -> None:
         self.camera_error = error
