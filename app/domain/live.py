@@ -331,6 +331,13 @@ def timeliness(status: str, deadline: date | None, done_on: date | None, today: 
     return Timeliness.LATE if deadline and today > deadline else Timeliness.ON_TIME
 
 
+def overdue(tasks: list[dict[str, Any]], today: date) -> list[dict[str, Any]]:
+    """Open tasks past their deadline, oldest deadline first: what the body's next meeting should
+    take up again (the city's "clear timeline" made visible)."""
+    late = [t for t in tasks if t.get("status") == TaskStatus.OPEN and t.get("deadline") and date.fromisoformat(t["deadline"][:10]) < today]
+    return sorted(late, key=lambda t: (t["deadline"], t["id"]))
+
+
 # --- what the hall display shows ----------------------------------------------------------------
 def _at(value: str | None) -> datetime | None:
     if not value:

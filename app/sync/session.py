@@ -684,6 +684,21 @@ class ChamberSession(AttendanceCommands):
     def list_tasks(self, meeting_id: str) -> list[dict[str, Any]]:
         return self.cache.list_tasks(meeting_id)
 
+    def overdue_tasks(self, meeting_id: str) -> list[dict[str, Any]]:
+        """Open tasks of this meeting's body from its other meetings, past their deadline (each with
+        `meeting_title`): what this meeting should take up again. From the cache; works offline."""
+        meeting = self.get_meeting(meeting_id)
+        if not meeting.get("body_id"):
+            return []
+        earlier = {m["id"]: m for m in self.list_meetings() if m.get("body_id") == meeting["body_id"] and m["id"] != meeting_id}
+        tasks = [t for m_id in earlier for t in self.cache.list_tasks(m_id)]
+        return [{**t, "meeting_title": earlier[t["meeting_id"]].get("title", "")} for t in live_rules.overdue(tasks, utcnow().date())]
+
+    def put_task_on_agenda(self, meeting_id: str, task: dict[str, Any], title: str) -> str:
+        """An agenda item for an overdue task (its title worded by the caller, in the user's language)."""
+        notes = "\n".join(x for x in (task.get("expected_result") or "", task.get("responsible_unit") or "") if x)
+        return self.add_agenda_item(meeting_id, {"title": title[:300], "notes": notes})
+
     def create_task(self, meeting_id: str, fields: dict[str, Any]) -> str:
         self._require_runner()
         self.get_meeting(meeting_id)

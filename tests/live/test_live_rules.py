@@ -160,3 +160,19 @@ def test_task_timeliness_follows_the_deadline() -> None:
     assert rules.timeliness("cancelled", deadline, None, date(2027, 3, 1)) == rules.Timeliness.CANCELLED
     with pytest.raises(rules.InvalidTaskError):
         rules.progress(101)
+
+
+def test_overdue_tasks_are_the_open_ones_past_their_deadline_oldest_first() -> None:
+    from datetime import date
+
+    from app.domain.live import overdue
+
+    tasks = [
+        {"id": "a", "status": "open", "deadline": "2026-11-20"},
+        {"id": "b", "status": "done", "deadline": "2026-11-01"},
+        {"id": "c", "status": "open", "deadline": "2026-11-02"},
+        {"id": "d", "status": "open", "deadline": "2026-11-23"},  # due today: not late yet
+        {"id": "e", "status": "open", "deadline": None},
+        {"id": "f", "status": "cancelled", "deadline": "2026-10-01"},
+    ]
+    assert [t["id"] for t in overdue(tasks, date(2026, 11, 23))] == ["c", "a"]

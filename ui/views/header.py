@@ -5,6 +5,8 @@ invitations, with the count of invitations not read yet."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QPushButton, QWidget
@@ -126,7 +128,12 @@ class HeaderBar(Translatable, QWidget):
         self.retranslate()
 
     def council_name(self) -> str:
-        council = next((b for b in self.session.list_bodies() if b.get("kind") == "council"), None)
+        try:
+            council = next((b for b in self.session.list_bodies() if b.get("kind") == "council"), None)
+        except sqlite3.ProgrammingError:
+            # The window's session is already closed (the window is on its way out) but a language
+            # switch still reaches it: keep the name it shows.
+            return self.council.text()
         return council["name"] if council else (self.session.server.name or _("Chamber"))
 
     def retranslate(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QWidget
 
@@ -123,6 +123,11 @@ class MainWindow(Translatable, QMainWindow):
         self._update_outbox()
         if start:
             session.start()
+
+    def event(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange and (self._closed or self._logging_out):
+            return True  # its session is closed or closing: nothing inside may read from it any more
+        return super().event(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Chamber — %(name)s (%(role)s)") % {"name": self.session.display_name, "role": fmt.role_label(self.session.role)})

@@ -25,6 +25,7 @@ from ui.views.documents import DocumentsPanel
 from ui.views.invitations.board import InvitationBoard
 from ui.views.invitations.parts import SectionTabs
 from ui.views.meetings.agenda_editor import AgendaEditor
+from ui.views.meetings.overdue_tasks import OverdueTasksCard
 from ui.views.meetings.live_actions import LiveActions
 from ui.views.meetings.meeting_form import MeetingForm
 from ui.views.meetings.meeting_summary import MeetingSummary
@@ -159,6 +160,8 @@ class MeetingPage(Translatable, QWidget):
         agenda_layout = vbox(self.agenda_card, margins=(20, 16, 20, 16))
         agenda_layout.addWidget(self.agenda)
         details_layout.addWidget(self.agenda_card, 1)
+        self.overdue = OverdueTasksCard(session)
+        details_layout.addWidget(self.overdue)
         self.documents_card = None
         if not self.editable:
             self.documents_card = card()
@@ -263,6 +266,7 @@ class MeetingPage(Translatable, QWidget):
             self.live_actions.set_meeting(None)
             self.stack.setCurrentWidget(self.empty)
             self.agenda.set_meeting(None)
+            self.overdue.set_meeting(None)
             self.documents.set_meeting(None)
             if self.board is not None:
                 self.board.set_meeting(None)
@@ -282,6 +286,7 @@ class MeetingPage(Translatable, QWidget):
         self.agenda_hint.setVisible(False)
         self.agenda.set_meeting(self.meeting)
         self._fit_agenda()
+        self.overdue.set_meeting(meeting_id)
         self.documents.set_meeting(meeting_id)
         if self.board is not None:
             self.board.set_meeting(meeting_id)
@@ -351,6 +356,7 @@ class MeetingPage(Translatable, QWidget):
         if self.attendance is not None:
             self.attendance.apply_changes(batch)
         self.documents.apply_changes(batch)
+        self.overdue.apply_changes(batch)
         if batch.touches("meeting", meeting_id, ignore_origin=self.form):
             try:
                 fresh = self.session.get_meeting(meeting_id)
