@@ -25,6 +25,10 @@ def test_existing_bodies_get_a_quorum_rule_and_attendance_can_be_recorded(db_url
             conn.execute(text("INSERT INTO meetings (id, body_id, title, starts_at, location, status, description, kind, ical_sequence, version, created_at, updated_at) "
                               "VALUES ('m1', 'b1', 'Kỳ họp', '2026-12-01 01:00:00', '', 'scheduled', '', 'regular', 0, 1, '2026-11-01 00:00:00', '2026-11-01 00:00:00')"))
         migrate.upgrade(db.engine, "0005")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT quorum_rule, quorum_count FROM bodies WHERE id = 'b1'")).one() == ("more_than_half", 0)
+        # The models describe the newest schema (later migrations add columns): go on at head.
+        migrate.upgrade(db.engine, "head")
         at = datetime(2026, 12, 1, 0, 50, tzinfo=timezone.utc)
         with db.write() as session:
             body = session.get(Body, "b1")
