@@ -26,6 +26,7 @@ def test_upcoming_meetings_documents_arrive_by_themselves_with_progress(login, m
     far = secretary.create_meeting({"title": "Kỳ họp cuối năm", "body_id": secretary.get_meeting(meeting)["body_id"],
                                      "starts_at": iso(utcnow() + autodownload.HORIZON + timedelta(days=10)), "location": "Hội trường"})
     secretary.update_meeting(far, {"status": "scheduled"})
+    assert secretary.engine.wait_until(lambda: not secretary.pending_operations(), 10)  # the meeting is on the server
     source = tmp_path / "ke_hoach.pdf"
     source.write_bytes(make_pdf("Kế hoạch năm sau", 2))
     far_doc = secretary.upload_document(far, source)
