@@ -81,17 +81,8 @@ class LiveActions(Translatable, QWidget):
             return None
         from ui.views.tasks_window import TasksWindow
 
-        key = f"tasks:{self.meeting_id}"
-        window = self.windows.get(key)
-        if window is None:
-            window = TasksWindow(self.session, self.tasks, meeting_id=self.meeting_id, parent=self.window())
-            window.setWindowFlag(Qt.WindowType.Window, True)
-            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-            window.destroyed.connect(lambda _obj=None, key=key: self.windows.pop(key, None))
-            self.windows[key] = window
-        window.show()
-        window.raise_()
-        return window
+        return self._show_once(f"tasks:{self.meeting_id}", lambda: TasksWindow(self.session, self.tasks, meeting_id=self.meeting_id, parent=self.window()),
+                               own_window=True)
 
     def open_proxies(self) -> QWidget | None:
         """Proxy votes of the meeting shown: a delegate names one, the secretariat decides."""
@@ -99,16 +90,7 @@ class LiveActions(Translatable, QWidget):
             return None
         from ui.views.proxies_dialog import ProxiesDialog
 
-        key = f"proxies:{self.meeting_id}"
-        dialog = self.windows.get(key)
-        if dialog is None:
-            dialog = ProxiesDialog(self.session, self.tasks, self.meeting_id, parent=self.window())
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-            dialog.destroyed.connect(lambda _obj=None, key=key: self.windows.pop(key, None))
-            self.windows[key] = dialog
-        dialog.show()
-        dialog.raise_()
-        return dialog
+        return self._show_once(f"proxies:{self.meeting_id}", lambda: ProxiesDialog(self.session, self.tasks, self.meeting_id, parent=self.window()))
 
     def open_minutes(self) -> QWidget | None:
         """The minutes' editor of the meeting shown (one per meeting)."""
@@ -116,33 +98,31 @@ class LiveActions(Translatable, QWidget):
             return None
         from ui.views.minutes_dialog import MinutesDialog
 
-        key = f"minutes:{self.meeting_id}"
-        dialog = self.windows.get(key)
-        if dialog is None:
-            dialog = MinutesDialog(self.session, self.tasks, self.meeting_id, parent=self.window())
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-            dialog.destroyed.connect(lambda _obj=None, key=key: self.windows.pop(key, None))
-            self.windows[key] = dialog
-        dialog.show()
-        dialog.raise_()
-        return dialog
+        return self._show_once(f"minutes:{self.meeting_id}", lambda: MinutesDialog(self.session, self.tasks, self.meeting_id, parent=self.window()))
 
     def open(self, kind: str) -> QWidget | None:
         """Open (or raise) the `kind` window — console, delegate or hall — on the meeting shown."""
         if self.meeting_id is None:
             return None
-        key = f"{kind}:{self.meeting_id}"
+        # A window of its own, but a child of the main window: it goes when the main window goes.
+        return self._show_once(f"{kind}:{self.meeting_id}",
+                               lambda: self._make(kind)(self.session, self.tasks, meeting_id=self.meeting_id, start=False, parent=self.window()),
+                               own_window=True, activate=True)
+
+    def _show_once(self, key: str, make: Callable[[], QWidget], *, own_window: bool = False, activate: bool = False) -> QWidget:
+        """Show the one window or dialog kept under `key`, made on first use and forgotten when closed."""
         window = self.windows.get(key)
         if window is None:
-            # A window of its own, but a child of the main window: it goes when the main window goes.
-            window = self._make(kind)(self.session, self.tasks, meeting_id=self.meeting_id, start=False, parent=self.window())
-            window.setWindowFlag(Qt.WindowType.Window, True)
+            window = make()
+            if own_window:
+                window.setWindowFlag(Qt.WindowType.Window, True)
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
             window.destroyed.connect(lambda _obj=None, key=key: self.windows.pop(key, None))
             self.windows[key] = window
         window.show()
         window.raise_()
-        window.activateWindow()
+        if activate:
+            window.activateWindow()
         return window
 
     @staticmethod
