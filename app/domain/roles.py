@@ -43,6 +43,7 @@ class Actor:
     role: Role
     person_id: str | None = None
     token_id: str | None = None
+    device: str = ""  # the name the device gave at login: every audit row of this actor says it
 
     @classmethod
     def system(cls) -> "Actor":

@@ -13,7 +13,7 @@ from app.server.broadcaster import Broadcaster
 from app.server.context import ServerContext
 from app.server.limits import JsonLimits
 from app.server.ratelimit import FailureLimiter
-from app.server.routes import annotations, attendance, auth, directory, documents, events, faces, health, invitations, live, meetings
+from app.server.routes import annotations, attendance, audit, auth, directory, documents, events, faces, health, invitations, live, meetings
 
 PREFIX = f"/api/v{API_VERSION}"
 
@@ -39,6 +39,6 @@ def create_app(ctx: ServerContext) -> FastAPI:
     app.state.login_failures = FailureLimiter()
     errors.install(app)
     app.add_middleware(JsonLimits)
-    for module in (health, auth, meetings, directory, invitations, documents, annotations, attendance, faces, live, events):
+    for module in (health, auth, meetings, directory, invitations, documents, annotations, attendance, faces, live, audit, events):
         app.include_router(module.router, prefix=PREFIX)
     return app

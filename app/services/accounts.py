@@ -176,7 +176,7 @@ def authenticate(session: Session, token: str) -> Actor:
     idle_since = _aware(device.last_used_at or device.created_at)
     if device.revoked_at is not None or account.disabled or _aware(device.expires_at) <= now or (idle_since and idle_since + TOKEN_IDLE <= now):
         raise SessionExpiredError()
-    return Actor(account.id, account.username, Role(account.role), account.person_id, device.id)
+    return Actor(account.id, account.username, Role(account.role), account.person_id, device.id, device.device_name or "")
 
 
 def touch_token(session: Session, token_id: str) -> None:

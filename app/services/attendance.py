@@ -31,9 +31,15 @@ from app.domain.clock import iso, utcnow
 from app.domain.roles import Actor
 from app.errors import ConflictError, PermissionDeniedError
 from app.i18n import N_
+from app.services.audit import audit
 from app.services.events import record_event
 from app.services.meetings import MeetingNotFoundError, meeting_dict
 from app.storage.models import AttendanceEvent, Body, Meeting, Membership, Person
+
+
+# The audit action of each attendance event; taking an excuse back is the correction of a mistake.
+AUDIT_ACTIONS = {rules.Action.CHECK_IN: "attendance.checkin", rules.Action.CHECK_OUT: "attendance.checkout",
+                 rules.Action.EXCUSED: "attendance.excuse", rules.Action.UNEXCUSED: "attendance.correct"}
 
 
 class AttendanceEventIdTakenError(ConflictError):
@@ -115,6 +121,22 @@ def board(session: Session, actor: Actor, meeting_id: str) -> dict[str, Any]:
     return _board(session, _meeting(session, meeting_id))
 
 
+def view_board(session: Session, actor: Actor, meeting_id: str) -> dict[str, Any]:
+    """The board as a person looks at it (the API): the look is audited."""
+    result = board(session, actor, meeting_id)
+    audit(session, actor, "attendance.viewed", result["meeting"]["title"], meeting_id=meeting_id)
+    return result
+
+
+def export_board(session: Session, actor: Actor, meeting_id: str, fmt: str) -> tuple[dict[str, Any], str]:
+    """The board and the council's name for an attendance list file (`fmt` csv or pdf), audited."""
+    if actor.role not in EXPORTERS:
+        raise PermissionDeniedError()
+    result = board(session, actor, meeting_id)
+    audit(session, actor, "attendance.exported", result["meeting"]["title"], meeting_id=meeting_id, format=fmt)
+    return result, council_name(session, meeting_id)
+
+
 def visible_events(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """Every attendance event the actor may follow (for a client's first snapshot)."""
     if actor.role not in READERS:
@@ -147,6 +169,9 @@ def record(session: Session, actor: Actor, meeting_id: str, fields: dict[str, An
     )
     session.add(row)
     session.flush()
+    # The reason stays with the attendance record: the log says who recorded what, by which means.
+    audit(session, actor, AUDIT_ACTIONS[rules.Action(row.action)], person.full_name, meeting_id=meeting.id, person_id=person.id,
+          method=row.method, event_id=row.id, device=row.device, **({"substitute_for": row.substitute_for} if row.substitute_for else {}))
     record_event(session, kind="attendance", action=row.action, entity_id=meeting.id, data=event_dict(row), actor=actor,
                  meeting_id=meeting.id, body_id=meeting.body_id)
     return _answer(session, meeting, row, replayed=False)

@@ -197,6 +197,12 @@ def document_file(session: Session, actor: Actor, store: Path, document_id: str)
     return path, document_dict(d)
 
 
+def record_download(session: Session, actor: Actor, document: dict[str, Any]) -> None:
+    """Audit that the actor's device received a document's file (not a 304: it had the bytes)."""
+    audit(session, actor, "document.downloaded", document["title"], document_id=document["id"], meeting_id=document["meeting_id"],
+          version=document["version"], confidential=document["confidential"])
+
+
 # --- the file store ---------------------------------------------------------------------------
 def store_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "documents"
@@ -480,3 +486,9 @@ def packet_contents(session: Session, actor: Actor, store: Path, meeting_id: str
     meeting = get_meeting_row(session, actor, meeting_id)
     docs = [(d, blob_path(store, d["content_hash"])) for d in list_documents(session, actor, meeting_id)]
     return PacketContents(meeting=meeting_dict(meeting), agenda=get_agenda(session, actor, meeting_id), documents=[(d, p) for d, p in docs if p.exists()])
+
+
+def record_packet(session: Session, actor: Actor, contents: PacketContents) -> None:
+    """Audit a meeting packet: which documents went out in it."""
+    audit(session, actor, "document.packet_downloaded", contents.meeting["title"], meeting_id=contents.meeting["id"],
+          document_ids=[d["id"] for d, _ in contents.documents])

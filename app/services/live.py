@@ -31,6 +31,7 @@ from app.domain.live import Command, LiveState, Timer
 from app.domain.roles import Actor, Role
 from app.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from app.i18n import N_
+from app.services.audit import audit
 from app.services.events import record_event
 from app.services.meetings import get_meeting_row, meeting_dict
 from app.storage.models import (
@@ -328,6 +329,7 @@ def run_command(session: Session, actor: Actor, meeting_id: str, body: dict[str,
             _end_floor(session, meeting.id, now)
             for vote in session.scalars(select(Vote).where(Vote.meeting_id == meeting.id, Vote.state == "open")):
                 _close(session, vote, now)
+                audit(session, actor, "vote.close", vote.question, vote_id=vote.id, meeting_id=meeting.id, why="meeting_closed")
             live.closed_at = now
             _set_meeting_status(session, actor, meeting, "closed")
     elif command == Command.RESUME:
@@ -473,6 +475,8 @@ def open_vote(session: Session, actor: Actor, meeting_id: str, fields: dict[str,
                 members=members, created_by=actor.account_id)
     session.add(vote)
     session.flush()
+    audit(session, actor, "vote.open", vote.question, vote_id=vote.id, meeting_id=meeting.id, secret=vote.secret, rule=vote.rule,
+          eligible=len(eligible))
     _publish(session, actor, meeting, live, "vote_opened")
     return _vote_summary(vote)
 
@@ -520,6 +524,7 @@ def close_expired_votes(session: Session, now: datetime | None = None) -> int:
             continue
         meeting = session.get(Meeting, vote.meeting_id)
         _close(session, vote, now)
+        audit(session, Actor.system(), "vote.close", vote.question, vote_id=vote.id, meeting_id=meeting.id, why="time_up")
         _publish(session, Actor.system(), meeting, _live(session, meeting, lock=True), "vote_closed")
         closed += 1
     return closed
@@ -545,6 +550,7 @@ def cast_ballot(session: Session, actor: Actor, vote_id: str, *, choice: Any, re
     if vote.state != "open" or (vote.closes_at is not None and now > aware(vote.closes_at)):
         raise VoteClosedError()
     choice = rules.check_choice(list(vote.options), choice)
+    changed = False
     if vote.secret:
         if not isinstance(receipt, str) or not 16 <= len(receipt) <= 128:
             raise ReceiptRequiredError()
@@ -563,7 +569,12 @@ def cast_ballot(session: Session, actor: Actor, vote_id: str, *, choice: Any, re
         if ballot is None:
             session.add(VoteBallot(vote_id=vote.id, person_id=person_id, choice=choice, cast_at=now, updated_at=now, account_id=actor.account_id))
         else:
-            ballot.choice, ballot.updated_at, ballot.account_id = choice, now, actor.account_id
+            ballot.choice, ballot.updated_at, ballot.account_id, changed = choice, now, actor.account_id, True
+    # Who voted and for whom; the choice (and a change of mind) only for a named vote, whose
+    # ballots name their voter anyway — never for a secret one.
+    seen = {"secret": True} if vote.secret else {"secret": False, "choice": choice, "changed": changed}
+    audit(session, actor, "vote.ballot", vote.question, vote_id=vote.id, meeting_id=meeting.id, **seen,
+          **({"on_behalf_of": person_id} if person_id != actor.person_id else {}))
     session.flush()
     cast = _cast_count(session, vote)
     data: dict[str, Any] = {"vote_id": vote.id, "meeting_id": vote.meeting_id, "cast": cast, "eligible_count": len(vote.eligible)}
@@ -581,6 +592,7 @@ def close_vote(session: Session, actor: Actor, vote_id: str) -> dict[str, Any]:
     if vote.state != "open":
         raise VoteClosedError()
     _close(session, vote, utcnow())
+    audit(session, actor, "vote.close", vote.question, vote_id=vote.id, meeting_id=meeting.id, why="chair")
     _publish(session, actor, meeting, _live(session, meeting, lock=True), "vote_closed")
     return _vote_summary(vote)
 

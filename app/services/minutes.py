@@ -17,6 +17,7 @@ from app.domain.roles import Actor
 from app.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from app.i18n import N_
 from app.services import live
+from app.services.audit import audit
 from app.services.events import record_event
 from app.services.meetings import get_meeting_row
 from app.storage.models import (
@@ -151,7 +152,7 @@ def _lock_row(session: Session, meeting_id: str) -> MeetingMinutes:
 def save_minutes(session: Session, actor: Actor, meeting_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """{"text", "base_version"?}: a new version (the chair, the secretariat, an admin). Refused
     (409) once approved, and when `base_version` is given and another save came in between."""
-    minutes_record(session, actor, meeting_id)
+    record = minutes_record(session, actor, meeting_id)
     text = body.get("text")
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         raise MinutesTextError(max=MAX_TEXT)
@@ -166,6 +167,7 @@ def save_minutes(session: Session, actor: Actor, meeting_id: str, body: dict[str
     session.add(MinutesVersion(meeting_id=meeting_id, version=row.version, text=text, saved_at=utcnow(), saved_by=actor.account_id, saved_by_name=name))
     session.flush()
     result = _minutes_dict(row, meeting_id, text, _versions(session, meeting_id))
+    audit(session, actor, "minutes.save", record["meeting"]["title"], meeting_id=meeting_id, version=row.version, characters=len(text))
     record_event(session, kind="minutes", action="saved", entity_id=meeting_id, data={k: v for k, v in result.items() if k != "text"}, actor=actor, meeting_id=meeting_id)
     return result
 
@@ -194,5 +196,6 @@ def approve_minutes(session: Session, actor: Actor, meeting_id: str, body: dict[
     session.flush()
     versions = _versions(session, meeting_id)
     result = _minutes_dict(row, meeting_id, versions[-1].text, versions)
+    audit(session, actor, "minutes.approve", record["meeting"]["title"], meeting_id=meeting_id, version=row.version)
     record_event(session, kind="minutes", action="approved", entity_id=meeting_id, data={k: v for k, v in result.items() if k != "text"}, actor=actor, meeting_id=meeting_id)
     return result

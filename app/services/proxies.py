@@ -16,6 +16,7 @@ from app.domain.clock import iso, utcnow
 from app.domain.roles import Actor, Role
 from app.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from app.i18n import N_
+from app.services.audit import audit
 from app.services.events import record_event
 from app.services.meetings import get_meeting_row
 from app.storage.models import Person, VoteProxy
@@ -68,7 +69,10 @@ def name_proxy(session: Session, actor: Actor, meeting_id: str, body: dict[str, 
         session.add(row)
     row.proxy_id, row.state, row.requested_at, row.decided_at, row.decided_by = proxy_id, "requested", utcnow(), None, None
     session.flush()
-    return _event(session, actor, row, "requested", meeting.body_id)
+    data = _event(session, actor, row, "requested", meeting.body_id)
+    audit(session, actor, "proxy.name", data["principal_name"], proxy_id=row.id, meeting_id=meeting.id, principal_id=row.principal_id,
+          proxy_person_id=row.proxy_id, proxy_name=data["proxy_name"])
+    return data
 
 
 def decide_proxy(session: Session, actor: Actor, proxy_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +86,9 @@ def decide_proxy(session: Session, actor: Actor, proxy_id: str, body: dict[str, 
     row.state = "approved" if body.get("approve") is True else "refused"
     row.decided_at, row.decided_by = utcnow(), actor.account_id
     session.flush()
-    return _event(session, actor, row, row.state, meeting.body_id)
+    data = _event(session, actor, row, row.state, meeting.body_id)
+    audit(session, actor, "proxy.decide", data["principal_name"], proxy_id=row.id, meeting_id=meeting.id, state=row.state, proxy_name=data["proxy_name"])
+    return data
 
 
 def list_proxies(session: Session, actor: Actor, meeting_id: str) -> list[dict[str, Any]]:

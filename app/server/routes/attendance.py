@@ -26,8 +26,8 @@ def _ctx(request: Request):  # noqa: ANN202
 
 @router.get("/meetings/{meeting_id}/attendance")
 def board(meeting_id: str, request: Request, actor: Actor = Depends(reader)) -> dict:
-    with _ctx(request).db.read() as session:
-        return attendance.board(session, actor, meeting_id)
+    with _ctx(request).db.write() as session:  # a write: the look is audited
+        return attendance.view_board(session, actor, meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/attendance")
@@ -36,21 +36,21 @@ def record(meeting_id: str, body: AttendanceEventBody, request: Request, actor: 
     return operations.run(_ctx(request), actor, op_id, lambda s: attendance.record(s, actor, meeting_id, fields))
 
 
-def _export_board(request: Request, actor: Actor, meeting_id: str) -> tuple[dict, str]:
-    with _ctx(request).db.read() as session:
-        return attendance.board(session, actor, meeting_id), attendance.council_name(session, meeting_id)
+def _export_board(request: Request, actor: Actor, meeting_id: str, fmt: str) -> tuple[dict, str]:
+    with _ctx(request).db.write() as session:  # a write: the export is audited
+        return attendance.export_board(session, actor, meeting_id, fmt)
 
 
 @router.get("/meetings/{meeting_id}/attendance.csv")
 def export_csv(meeting_id: str, request: Request, actor: Actor = Depends(exporter), lang: str = Depends(language)) -> Response:
-    data, _council = _export_board(request, actor, meeting_id)
+    data, _council = _export_board(request, actor, meeting_id, "csv")
     return Response(attendance_export.to_csv(data, lang), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="attendance.csv"'})
 
 
 @router.get("/meetings/{meeting_id}/attendance.pdf")
 async def export_pdf(meeting_id: str, request: Request, actor: Actor = Depends(exporter), lang: str = Depends(language)) -> Response:
-    data, council = await run_in_threadpool(_export_board, request, actor, meeting_id)
+    data, council = await run_in_threadpool(_export_board, request, actor, meeting_id, "pdf")
     pdf = await run_in_threadpool(attendance_export.to_pdf, data, lang, council=council)
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": 'attachment; filename="attendance.pdf"'})
 

@@ -97,7 +97,9 @@ def meeting_packet(meeting_id: str, request: Request, actor: Actor = Depends(rea
     """One PDF: cover with the agenda, then every document the caller may read, with bookmarks.
     A sync endpoint, so the build runs on a worker thread, never on the event loop."""
     store = _store(request)
-    contents = _read(_ctx(request), lambda s: documents.packet_contents(s, actor, store, meeting_id))
+    with _ctx(request).db.write() as session:  # a write: the download is audited
+        contents = documents.packet_contents(session, actor, store, meeting_id)
+        documents.record_packet(session, actor, contents)
     path = packet.packet_file(contents.meeting, contents.agenda, contents.documents, lang=lang, cache_dir=store / "packets")
     return FileResponse(path, media_type="application/pdf", filename=f"{contents.meeting['title'][:120]}.pdf", content_disposition_type="inline",
                         headers={"ETag": f'"{path.stem}"', "Cache-Control": "private, no-cache"})
@@ -122,6 +124,8 @@ def document_content(document_id: str, request: Request, actor: Actor = Depends(
     wanted = [t.strip() for t in (request.headers.get("if-none-match") or "").split(",") if t.strip()]
     if etag in wanted or "*" in wanted:
         return Response(status_code=304, headers={"ETag": etag})
+    with _ctx(request).db.write() as session:  # the device gets the bytes: audited
+        documents.record_download(session, actor, doc)
     return FileResponse(path, media_type="application/pdf", filename=doc["file_name"], content_disposition_type="inline",
                         headers={"ETag": etag, "Cache-Control": "private, no-cache"})
 
