@@ -155,6 +155,8 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("POST", "/documents/{document_id}/annotations"): {"kind": "note", "page": 0, "rects": [[60, 60, 76, 76]], "note": "Ghi chú mẫu"},
     ("PATCH", "/annotations/{annotation_id}"): {"note": "Ghi chú (sửa)", "base_version": 1},
     ("DELETE", "/annotations/{annotation_id}"): None,
+    ("GET", "/audit"): None,
+    ("GET", "/audit/export"): None,
 }
 
 # A declared role may still be refused by the object it touches: an invitation addressed to
