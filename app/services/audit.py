@@ -18,16 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.clock import iso
-from app.domain.roles import Actor, Role
+from app.domain.audit import DEFAULT_LIMIT, MAX_FILTER, MAX_LIMIT, READERS
+from app.domain.roles import Actor
 from app.errors import InvalidInputError, PermissionDeniedError
 from app.i18n import N_, translate
 from app.storage.models import AuditEntry
 
-MAX_LIMIT = 1000
-DEFAULT_LIMIT = 200
-MAX_FILTER = 200  # characters of a user name, action or search text
 EXPORT_BATCH = 1000  # rows read per query while an export streams
-VIEWERS = frozenset({Role.ADMIN})
+VIEWERS = READERS
 CSV_COLUMNS = (("id", N_("No.")), ("at", N_("Time (UTC)")), ("username", N_("User")), ("action", N_("Action")), ("target", N_("Target")),
                ("device", N_("Device")), ("detail", N_("Detail")))
 

@@ -24,6 +24,7 @@ from app.events import Change, EventBus
 from app.i18n import N_
 from app.net.client import ApiClient
 from app.sync.attendance import AttendanceCommands
+from app.sync.audit import AuditCommands
 from app.sync.autodownload import AutoDownloader
 from app.sync.cache import LocalCache
 from app.sync.documents import DocumentFiles
@@ -55,7 +56,7 @@ class DocumentNotDownloadedError(NotFoundError):
     message = N_("This document is not on this device yet and the server cannot be reached to fetch it. Try again when connected.")
 
 
-class ChamberSession(AttendanceCommands):
+class ChamberSession(AttendanceCommands, AuditCommands):
     def __init__(self, profile: Profile, server: PairedServer, *, username: str, account: dict[str, Any], token: str | None, bus: EventBus | None = None) -> None:
         self.profile = profile
         self.server = server

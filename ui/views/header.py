@@ -27,6 +27,7 @@ class HeaderBar(Translatable, QWidget):
     outbox_clicked = Signal()
     logout_clicked = Signal()
     about_clicked = Signal()
+    audit_clicked = Signal()
     section_chosen = Signal(str)  # "meetings" or "invitations"
     NAV_STYLE = """
     QPushButton[variant="header"] { font-weight: bold; }
@@ -70,6 +71,10 @@ class HeaderBar(Translatable, QWidget):
         self.logout_button.setObjectName("LogoutButton")
         self.about_button = button(variant="header", icon_name="info", on_click=self.about_clicked.emit)
         self.about_button.setObjectName("AboutButton")
+        # Administrators only: the audit log (the server refuses everyone else too).
+        self.audit_button = button(variant="header", icon_name="shield", on_click=self.audit_clicked.emit)
+        self.audit_button.setObjectName("AuditButton")
+        self.audit_button.setVisible(bool(getattr(session, "can_read_audit", False)))
 
         # Members of the council have an inbox of invitations next to their meetings.
         self.has_inbox = bool(session.account.get("person_id"))
@@ -123,6 +128,7 @@ class HeaderBar(Translatable, QWidget):
         row.addWidget(divider)
         row.addWidget(self.language)
         row.addWidget(self.spinner)
+        row.addWidget(self.audit_button)
         row.addWidget(self.about_button)
         row.addWidget(self.logout_button)
         self.retranslate()
@@ -147,6 +153,8 @@ class HeaderBar(Translatable, QWidget):
         self.role.setText(fmt.role_label(self.session.role))
         self.logout_button.setText(_("Log out"))
         self.about_button.setToolTip(_("About Chamber"))
+        self.audit_button.setText(_("Audit log"))
+        self.audit_button.setToolTip(_("Who viewed or changed attendance, votes, documents and face data"))
         self.about_button.setAccessibleName(_("About Chamber"))
         self.nav_buttons["meetings"].setText(_("Meetings"))
         self.set_unread(self.invitations_button.count)

@@ -57,6 +57,8 @@ class MainWindow(Translatable, QMainWindow):
         self.header.logout_clicked.connect(self.logout)
         self.header.outbox_clicked.connect(self.toggle_outbox)
         self.header.about_clicked.connect(self.show_about)
+        self.header.audit_clicked.connect(self.show_audit_log)
+        self.audit_window: QWidget | None = None
         # The server's health answer (name, version, API), asked once online: an older client is warned.
         self.server_health: dict | None = None
         self._api_checked = False
@@ -198,6 +200,22 @@ class MainWindow(Translatable, QMainWindow):
         self.about_dialog.open()
         return self.about_dialog
 
+    def show_audit_log(self) -> QWidget | None:
+        """The audit log (administrators): one window, a child of this one, raised when open again."""
+        if not self.session.can_read_audit:
+            return None
+        if self.audit_window is None:
+            from ui.views.audit_log import AuditLogWindow
+
+            self.audit_window = AuditLogWindow(self.session, self.tasks, parent=self)
+            self.audit_window.setWindowFlag(Qt.WindowType.Window, True)
+            self.audit_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            self.audit_window.destroyed.connect(lambda _obj=None: setattr(self, "audit_window", None))
+        self.audit_window.show()
+        self.audit_window.raise_()
+        self.audit_window.activateWindow()
+        return self.audit_window
+
     def _on_banner_action(self) -> None:
         state = self.session.state
         if state == ConnectionState.SESSION_EXPIRED:
@@ -323,6 +341,8 @@ class MainWindow(Translatable, QMainWindow):
             self._closed = True
             self._pending_timer.stop()
             self.page.live_actions.close_windows()  # they use this window's session
+            if self.audit_window is not None:
+                self.audit_window.close()
             self.bridge.close()
             # Stopping the sync thread may wait for a network call to time out: not on the GUI thread.
             self.tasks.run(self.session.close, key=f"close-{id(self)}")
