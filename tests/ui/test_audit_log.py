@@ -140,3 +140,6 @@ def test_the_header_offers_the_log_to_administrators_only(qtbot, login) -> None:
         header = HeaderBar(login(username))
         qtbot.addWidget(header)
         assert header.audit_button.isVisibleTo(header) is shown, username
+        if SHOTS and shown:
+            header.resize(1280, 60)
+            header.grab().save(str(SHOTS / "audit_header_admin.png"))
