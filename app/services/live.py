@@ -563,7 +563,7 @@ def cast_ballot(session: Session, actor: Actor, vote_id: str, *, choice: Any, re
             ballot = session.scalar(select(SecretBallot).where(SecretBallot.vote_id == vote.id, SecretBallot.receipt_hash == digest))
             if ballot is None:
                 raise ReceiptMismatchError()
-            ballot.choice = choice
+            ballot.choice, changed = choice, True
     else:
         ballot = session.scalar(select(VoteBallot).where(VoteBallot.vote_id == vote.id, VoteBallot.person_id == person_id))
         if ballot is None:
@@ -571,10 +571,12 @@ def cast_ballot(session: Session, actor: Actor, vote_id: str, *, choice: Any, re
         else:
             ballot.choice, ballot.updated_at, ballot.account_id, changed = choice, now, actor.account_id, True
     # Who voted and for whom; the choice (and a change of mind) only for a named vote, whose
-    # ballots name their voter anyway — never for a secret one.
-    seen = {"secret": True} if vote.secret else {"secret": False, "choice": choice, "changed": changed}
-    audit(session, actor, "vote.ballot", vote.question, vote_id=vote.id, meeting_id=meeting.id, **seen,
-          **({"on_behalf_of": person_id} if person_id != actor.person_id else {}))
+    # ballots name their voter anyway. A secret ballot: one row, that the seat voted — never how,
+    # nor (by a second row) that it was changed.
+    if not (vote.secret and changed):
+        seen = {"secret": True} if vote.secret else {"secret": False, "choice": choice, "changed": changed}
+        audit(session, actor, "vote.ballot", vote.question, vote_id=vote.id, meeting_id=meeting.id, **seen,
+              **({"on_behalf_of": person_id} if person_id != actor.person_id else {}))
     session.flush()
     cast = _cast_count(session, vote)
     data: dict[str, Any] = {"vote_id": vote.id, "meeting_id": vote.meeting_id, "cast": cast, "eligible_count": len(vote.eligible)}

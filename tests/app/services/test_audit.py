@@ -97,6 +97,7 @@ def test_votes_proxies_and_minutes_are_audited_and_a_secret_ballot_never_says_ho
         live.close_vote(session, chair, named["id"])
         secret = live.open_vote(session, chair, meeting["id"], {"question": "Bầu Trưởng ban Kinh tế?", "secret": True})
         live.cast_ballot(session, voter, secret["id"], choice="abstain", receipt="r" * 32)
+        live.cast_ballot(session, voter, secret["id"], choice="for", receipt="r" * 32)  # changed: no second row
         live.cast_ballot(session, voter, secret["id"], choice="against", receipt="s" * 32, on_behalf_of=absent.person_id)
         live.close_vote(session, chair, secret["id"])
         minutes.save_minutes(session, chair, meeting["id"], {"text": "# Biên bản\n\nNội dung."})
