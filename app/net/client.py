@@ -59,13 +59,18 @@ def error_from_response(response: httpx.Response) -> ChamberError:
         body = response.json()
     except ValueError:
         body = {}
+    return error_from_body(response.status_code, body if isinstance(body, dict) else {})
+
+
+def error_from_body(status: int, body: dict[str, Any]) -> ChamberError:
+    """The typed error behind a server's error body (from HTTPS or from the event stream)."""
     code = body.get("error", "")
     base = _BY_CODE.get(code)
     if base is None:
-        base = ServerError if response.status_code >= 500 else InvalidInputError
+        base = ServerError if status >= 500 else InvalidInputError
     cls = type(base.__name__, (base,), {})  # keep isinstance() checks; carry the server's message
     err = cls(body.get("message_id") or base.message, **(body.get("params") or {}))
-    err.status = response.status_code
+    err.status = status
     err.code = code or base.code
     return err
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from app import API_VERSION, __version__
 from app.server import errors
+from app.server.ballot_lane import BallotLane
 from app.server.broadcaster import Broadcaster
 from app.server.context import ServerContext
 from app.server.limits import JsonLimits
@@ -20,21 +21,25 @@ PREFIX = f"/api/v{API_VERSION}"
 
 def create_app(ctx: ServerContext) -> FastAPI:
     broadcaster = Broadcaster()
+    ballot_lane = BallotLane(ctx)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202
         broadcaster.attach(asyncio.get_running_loop())
         ctx.db.add_listener(broadcaster.publish)
         vote_clock = asyncio.create_task(live.close_votes_on_time(ctx))
+        ballot_lane.start()
         try:
             yield
         finally:
             vote_clock.cancel()
+            await ballot_lane.stop()
             ctx.db.remove_listener(broadcaster.publish)
 
     app = FastAPI(title="Chamber", version=__version__, lifespan=lifespan, docs_url=f"{PREFIX}/docs", openapi_url=f"{PREFIX}/openapi.json")
     app.state.ctx = ctx
     app.state.broadcaster = broadcaster
+    app.state.ballot_lane = ballot_lane
     app.state.token_touched = {}
     app.state.login_failures = FailureLimiter()
     errors.install(app)

@@ -3,6 +3,13 @@
 Messages (JSON text): `hello` (server id, newest seq), every missed `event`, `synced` (caught up),
 then live `event`s. The subscription starts before the backlog is read, so nothing committed in
 between is lost; duplicates are skipped by sequence number.
+
+A client may send operations the other way on the same stream (today: ballots, which arrive all
+at once when a vote opens):
+    {"type": "op", "id": "<operation id>", "method": "POST", "path": "/votes/<id>/ballots", "body": {…}}
+and gets {"type": "op_result", "id": …, "status": 200, "body": {…}} — or, refused, the same error
+body as over HTTPS under "error". An operation the stream does not take gets status 404, and the
+client sends it over HTTPS instead (same operation id, so it can never count twice).
 """
 
 from __future__ import annotations
@@ -10,14 +17,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from app.domain.roles import ALL_ROLES
 from app.errors import ChamberError, PermissionDeniedError
+from app.i18n import normalise
+from app.server.ballot_lane import Ballot, error_body
 from app.server.broadcaster import encode
 from app.server.deps import bearer_token
+from app.server.errors import UnknownAddressError
 from app.services import accounts
 from app.services.events import events_after, last_seq
 from app.services.visibility import scope_for, visible_event
@@ -31,6 +42,9 @@ ROLES = ALL_ROLES
 BACKLOG_PAGE = 2000
 CLOSE_UNAUTHORISED = 4401
 CLOSE_TOO_SLOW = 4000
+MAX_OP_TEXT = 64 * 1024
+MAX_OPS_IN_FLIGHT = 16
+_BALLOTS = re.compile(r"/votes/([^/]{1,64})/ballots")
 
 
 @router.websocket("/events")
@@ -54,10 +68,48 @@ async def event_stream(ws: WebSocket, after: int = 0) -> None:
     await ws.accept()
     sub = broadcaster.subscribe(scope)
 
+    token = bearer_token(ws.headers.get("authorization"))
+    lang = normalise(ws.headers.get("accept-language", "vi"))
+    in_flight: set[asyncio.Task] = set()
+
+    def not_taken(op_id: str) -> None:
+        # `unsupported`: not refused, only not taken here; the client sends it over HTTPS.
+        if not sub.queue.full():
+            reply = {"type": "op_result", "id": op_id, "status": 404, "unsupported": True, "error": error_body(UnknownAddressError(), lang)}
+            sub.queue.put_nowait((None, json.dumps(reply, ensure_ascii=False)))
+
+    async def run_op(op_id: str, path: str, body: dict) -> None:
+        match = _BALLOTS.fullmatch(path)
+        if match is None:
+            not_taken(op_id)
+            return
+        status, answer = await ws.app.state.ballot_lane.submit(Ballot(token=token, operation_id=op_id, vote_id=match.group(1), body=body, lang=lang))
+        reply = {"type": "op_result", "id": op_id, "status": status, ("body" if status < 400 else "error"): answer}
+        if not sub.queue.full():
+            sub.queue.put_nowait((None, json.dumps(reply, ensure_ascii=False)))
+
+    def take_op(text: str) -> None:
+        try:
+            msg = json.loads(text) if len(text) <= MAX_OP_TEXT else None
+        except ValueError:
+            msg = None
+        if not isinstance(msg, dict) or msg.get("type") != "op" or not isinstance(msg.get("id"), str) or not isinstance(msg.get("body", {}), dict):
+            return  # not an operation: ignored, as the stream always did
+        if msg.get("method") != "POST" or len(in_flight) >= MAX_OPS_IN_FLIGHT:
+            not_taken(msg["id"])  # too many at once from one device, or not a kind the stream takes
+            return
+        task = asyncio.create_task(run_op(msg["id"], str(msg.get("path", "")), msg.get("body") or {}))
+        in_flight.add(task)
+        task.add_done_callback(in_flight.discard)
+
     async def watch_disconnect() -> None:
         try:
-            while (await ws.receive())["type"] != "websocket.disconnect":
-                pass
+            while True:
+                message = await ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                if message.get("text"):
+                    take_op(message["text"])
         finally:
             sub.queue.put_nowait(None) if not sub.queue.full() else None
 
@@ -87,6 +139,9 @@ async def event_stream(ws: WebSocket, after: int = 0) -> None:
                     await ws.close(code=CLOSE_TOO_SLOW, reason="resume")
                 break
             seq, text = item
+            if seq is None:  # an operation's answer: not an event, no sequence number
+                await ws.send_text(text)
+                continue
             if seq <= sent:
                 continue
             await ws.send_text(text)
@@ -96,6 +151,8 @@ async def event_stream(ws: WebSocket, after: int = 0) -> None:
     finally:
         broadcaster.unsubscribe(sub)
         watcher.cancel()
+        for task in list(in_flight):
+            task.cancel()  # the lane still writes a ballot already handed over; the device resends and is answered from its operation id
 
 
 event_stream.roles = ROLES  # type: ignore[attr-defined]  # declared like `require()`; read by the role-matrix test
