@@ -12,6 +12,7 @@ from app.server import errors
 from app.server.ballot_lane import BallotLane
 from app.server.broadcaster import Broadcaster
 from app.server.context import ServerContext
+from app.server.fast_send import CaptureSend
 from app.server.limits import JsonLimits
 from app.server.ratelimit import FailureLimiter
 from app.server.routes import annotations, attendance, auth, directory, documents, events, faces, health, invitations, live, meetings
@@ -44,6 +45,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     app.state.login_failures = FailureLimiter()
     errors.install(app)
     app.add_middleware(JsonLimits)
+    app.add_middleware(CaptureSend)
     for module in (health, auth, meetings, directory, invitations, documents, annotations, attendance, faces, live, events):
         app.include_router(module.router, prefix=PREFIX)
     return app

@@ -12,6 +12,7 @@ import json
 import logging
 from typing import Any
 
+from app.server.fast_send import DirectSend
 from app.services.visibility import Scope, visible_event
 
 log = logging.getLogger(__name__)
@@ -26,14 +27,22 @@ def encode(event: dict[str, Any]) -> str:
 class Subscriber:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self.queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(MAX_QUEUE)
+        self.queue: asyncio.Queue[tuple[int | None, str] | None] = asyncio.Queue(MAX_QUEUE)
         self.overflowed = False
+        # Set by the stream once it has caught up (app/server/fast_send.py); `busy` while the
+        # stream's task is sending something it took from the queue, so nothing overtakes it.
+        self.direct: DirectSend | None = None
+        self.busy = False
+        self.sent_directly = 0
 
-    def offer(self, event: dict[str, Any], text: str) -> None:
+    def offer(self, event: dict[str, Any], text: str, data: bytes | None = None) -> None:
         if self.overflowed:
             return
         shown = visible_event(self.scope, event)
         if shown is None:
+            return
+        if shown is event and data is not None and self.direct is not None and not self.busy and self.queue.empty() and self.direct(data):
+            self.sent_directly += 1
             return
         try:
             self.queue.put_nowait((event["seq"], text if shown is event else encode(shown)))
@@ -64,8 +73,9 @@ class Broadcaster:
     def _fanout(self, events: list[dict[str, Any]]) -> None:
         for event in events:
             text = encode(event)
+            data = text.encode()
             for sub in list(self.subscribers):
-                sub.offer(event, text)
+                sub.offer(event, text, data)
 
     def close_all(self) -> None:
         """End every stream (server shutdown); clients reconnect and resume by sequence number."""

@@ -29,6 +29,7 @@ from app.server.ballot_lane import Ballot, error_body
 from app.server.broadcaster import encode
 from app.server.deps import bearer_token
 from app.server.errors import UnknownAddressError
+from app.server.fast_send import direct_sender
 from app.services import accounts
 from app.services.events import events_after, last_seq
 from app.services.visibility import scope_for, visible_event
@@ -132,6 +133,10 @@ async def event_stream(ws: WebSocket, after: int = 0) -> None:
                     await ws.send_text(encode(shown))
             sent = batch[-1]["seq"]
         await ws.send_text(json.dumps({"type": "synced", "seq": sent}))
+        # Caught up: from now on the fan-out may write an event straight to this connection when
+        # nothing is waiting in the queue (app/server/fast_send.py). What it queued meanwhile
+        # still comes first, in order, with the duplicates of the backlog skipped.
+        sub.direct = direct_sender(ws.scope)
         while True:
             item = await sub.queue.get()
             if item is None:
@@ -139,13 +144,15 @@ async def event_stream(ws: WebSocket, after: int = 0) -> None:
                     await ws.close(code=CLOSE_TOO_SLOW, reason="resume")
                 break
             seq, text = item
-            if seq is None:  # an operation's answer: not an event, no sequence number
+            if seq is not None and seq <= sent:
+                continue
+            sub.busy = True
+            try:
                 await ws.send_text(text)
-                continue
-            if seq <= sent:
-                continue
-            await ws.send_text(text)
-            sent = seq
+            finally:
+                sub.busy = False
+            if seq is not None:  # None: an operation's answer, not an event
+                sent = seq
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
