@@ -52,7 +52,7 @@ async def event_stream(ws: WebSocket, after: int = 0) -> None:
         await ws.close(code=CLOSE_UNAUTHORISED, reason=err.code)
         return
     await ws.accept()
-    sub = broadcaster.subscribe(scope)
+    sub = broadcaster.subscribe(scope, actor.token_id)
 
     async def watch_disconnect() -> None:
         try:
@@ -83,7 +83,9 @@ async def event_stream(ws: WebSocket, after: int = 0) -> None:
         while True:
             item = await sub.queue.get()
             if item is None:
-                if sub.overflowed:
+                if sub.ended:
+                    await ws.close(code=CLOSE_UNAUTHORISED, reason="session_expired")
+                elif sub.overflowed:
                     await ws.close(code=CLOSE_TOO_SLOW, reason="resume")
                 break
             seq, text = item
