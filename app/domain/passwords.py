@@ -47,6 +47,21 @@ class PasswordMismatchError(InvalidInputError):
     message = N_("The two passwords are not the same.")
 
 
+class CurrentPasswordMissingError(InvalidInputError):
+    code = "current_password_missing"
+    message = N_("Type your current password.")
+
+
+def check_password_change(current: str, new: str, repeated: str | None = None, *, username: str = "") -> None:
+    """What a client checks before sending a change of the user's own password, in the order the
+    fields are shown (the server checks the current password and the rules again)."""
+    if not current:
+        raise CurrentPasswordMissingError()
+    check_new_password(new, username=username)
+    if repeated is not None and repeated != new:
+        raise PasswordMismatchError()
+
+
 # zxcvbn's warnings come in English; these are the ones it can give, so that they are translated.
 ZXCVBN_WARNINGS = frozenset({
     N_("Straight rows of keys are easy to guess."),

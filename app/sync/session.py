@@ -130,9 +130,7 @@ class ChamberSession(AttendanceCommands):
     def change_password(self, current_password: str, new_password: str, repeated: str | None = None) -> int:
         """Network: set a new password for this account; the number of other devices signed out
         (this one stays signed in). The new password is checked here first, with the server's rules."""
-        if repeated is not None and repeated != new_password:
-            raise passwords.PasswordMismatchError()
-        passwords.check_new_password(new_password, username=self.username)
+        passwords.check_password_change(current_password, new_password, repeated, username=self.username)
         result = self.api.request("POST", "/auth/password", json={"current_password": current_password, "new_password": new_password})
         return int(result["signed_out_devices"])
 
