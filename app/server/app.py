@@ -36,6 +36,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     app.state.ctx = ctx
     app.state.broadcaster = broadcaster
     app.state.token_touched = {}
+    app.state.recheck_token_s = events.RECHECK_TOKEN_S
     app.state.login_failures = FailureLimiter()
     errors.install(app)
     app.add_middleware(JsonLimits)

@@ -65,3 +65,16 @@ def test_admin_reset_and_disable_sign_out_every_device(chamber) -> None:  # noqa
     assert {a["username"]: a["disabled"] for a in admin.list_accounts()}["daibieu2"] is True
     admin.set_account_disabled(account_id, False)
     assert rest.login("daibieu2", NEW_PASSWORD)["account"]["disabled"] is False
+
+
+def test_a_reset_outside_the_server_process_ends_the_open_stream_at_the_next_recheck(chamber) -> None:  # noqa: ANN001
+    """`main.py admin password` writes to the database directly: the running server notices the
+    ended token on its periodic recheck of each open event stream."""
+    from app.domain.roles import Actor
+    from app.services import accounts
+
+    chamber.runner.app.state.recheck_token_s = 0.2
+    tablet = chamber.login("chutoa")
+    with chamber.ctx.db.write() as session:
+        accounts.reset_password(session, Actor.system(), tablet.account["id"], NEW_PASSWORD)
+    assert tablet.engine.wait_until(lambda: tablet.state == ConnectionState.SESSION_EXPIRED, 5), tablet.state
