@@ -16,15 +16,11 @@ from typing import Callable
 from app.config import ServerSettings
 from app.domain.roles import Actor
 from app.errors import ChamberError, InvalidInputError
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.net.tls import format_fingerprint
 from app.storage.db import Database, sqlite_url
 
 log = logging.getLogger(__name__)
-
-
-class PasswordMismatchError(InvalidInputError):
-    message = N_("The two passwords are not the same.")
 
 
 def run_server(settings: ServerSettings, *, demo: bool = False) -> int:
@@ -72,9 +68,7 @@ def create_user(*, username: str, role: str, data_dir: Path | None, db_url: str 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = getpass.getpass(_("Password for %s: ") % username)
-        if getpass.getpass(_("Repeat the password: ")) != password:
-            raise PasswordMismatchError()
+        password = _read_new_password(_("Password for %s: ") % username, from_stdin=False)
     db = Database(url)
     try:
         db.upgrade()
@@ -83,6 +77,60 @@ def create_user(*, username: str, role: str, data_dir: Path | None, db_url: str 
     finally:
         db.dispose()
     print(_("Account %(username)s created with the role %(role)s.") % account)
+    return 0
+
+
+def _read_new_password(prompt: str, *, from_stdin: bool) -> str:
+    """The new password: typed twice at a terminal, or the first line of standard input."""
+    from app.domain.passwords import PasswordMismatchError
+
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(prompt)
+    if getpass.getpass(_("Repeat the password: ")) != password:
+        raise PasswordMismatchError()
+    return password
+
+
+def reset_password(*, username: str, data_dir: Path | None, db_url: str | None, password_stdin: bool = False) -> int:
+    """`admin password USERNAME`: a new password, every device of the account signed out. A
+    running server closes those devices' event streams when they next reconnect or call it."""
+    from app.services import accounts
+
+    db = Database(db_url or sqlite_url((data_dir or ServerSettings().data_dir) / "chamber.db"))
+    try:
+        db.upgrade()
+        with db.read() as session:
+            accounts.find_account(session, username)  # an unknown name is said before the password is asked
+        password = _read_new_password(_("New password for %s: ") % username, from_stdin=password_stdin)
+        with db.write() as session:
+            account = accounts.find_account(session, username)
+            result = accounts.reset_password(session, Actor.system(), account.id, password)
+    finally:
+        db.dispose()
+    count = result["signed_out_devices"]
+    print(ngettext("New password set for %(username)s; %(count)s device signed out.", "New password set for %(username)s; %(count)s devices signed out.", count)
+          % {"username": username, "count": count})
+    return 0
+
+
+def set_disabled(*, username: str, disabled: bool, data_dir: Path | None, db_url: str | None) -> int:
+    """`admin disable USERNAME` / `admin enable USERNAME`."""
+    from app.services import accounts
+
+    db = Database(db_url or sqlite_url((data_dir or ServerSettings().data_dir) / "chamber.db"))
+    try:
+        db.upgrade()
+        with db.write() as session:
+            result = accounts.set_disabled(session, Actor.system(), accounts.find_account(session, username).id, disabled)
+    finally:
+        db.dispose()
+    if disabled:
+        count = result["signed_out_devices"]
+        print(ngettext("Account %(username)s disabled; %(count)s device signed out.", "Account %(username)s disabled; %(count)s devices signed out.", count)
+              % {"username": username, "count": count})
+    else:
+        print(_("Account %(username)s enabled again.") % {"username": username})
     return 0
 
 

@@ -12,8 +12,21 @@ class _Strict(BaseModel):
 
 class LoginRequest(_Strict):
     username: str = Field(max_length=200)
-    password: str = Field(max_length=1000)
+    password: str = Field(max_length=2000)  # above the domain's limit (app/domain/passwords.py): a password that may be set may be typed
     device_name: str = Field(default="", max_length=200)
+
+
+class PasswordChange(_Strict):
+    current_password: str = Field(max_length=2000)
+    new_password: str = Field(max_length=2000)  # the domain refuses more than 1024 with its own message
+
+
+class PasswordReset(_Strict):
+    new_password: str = Field(max_length=2000)
+
+
+class AccountDisabled(_Strict):
+    disabled: bool
 
 
 class MeetingCreate(_Strict):

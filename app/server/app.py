@@ -42,6 +42,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     app.state.broadcaster = broadcaster
     app.state.ballot_lane = ballot_lane
     app.state.token_touched = {}
+    app.state.recheck_token_s = events.RECHECK_TOKEN_S
     app.state.login_failures = FailureLimiter()
     errors.install(app)
     app.add_middleware(JsonLimits)

@@ -2,7 +2,8 @@
 
 Events arrive from whichever thread committed them; they are handed to the server's asyncio loop
 and serialised to JSON once, then queued for each subscriber that may see them. A subscriber that
-falls too far behind is disconnected and resumes from its last sequence number.
+falls too far behind is disconnected and resumes from its last sequence number; one whose token
+has just been ended (password change, reset, disabled account, revoked device) is disconnected too.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ def encode(event: dict[str, Any]) -> str:
 
 
 class Subscriber:
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: Scope, token_id: str | None = None) -> None:
         self.scope = scope
+        self.token_id = token_id
         self.queue: asyncio.Queue[tuple[int | None, str] | None] = asyncio.Queue(MAX_QUEUE)
         self.overflowed = False
+        self.ended = False  # its token is no longer valid
         # Set by the stream once it has caught up (app/server/fast_send.py); `busy` while the
         # stream's task is sending something it took from the queue, so nothing overtakes it.
         self.direct: DirectSend | None = None
@@ -36,7 +39,7 @@ class Subscriber:
         self.sent_directly = 0
 
     def offer(self, event: dict[str, Any], text: str, data: bytes | None = None) -> None:
-        if self.overflowed:
+        if self.overflowed or self.ended:
             return
         shown = visible_event(self.scope, event)
         if shown is None:
@@ -90,8 +93,25 @@ class Broadcaster:
 
         loop.call_soon_threadsafe(_close)
 
-    def subscribe(self, scope: Scope) -> Subscriber:
-        sub = Subscriber(scope)
+    def end_sessions(self, token_ids: list[str]) -> None:
+        """End the streams of these tokens, from any thread (after the commit that revoked them)."""
+        loop = self.loop
+        ended = set(token_ids)
+        if not ended or loop is None or loop.is_closed():
+            return
+
+        def _end() -> None:
+            for sub in list(self.subscribers):
+                if sub.token_id in ended and not sub.ended:
+                    sub.ended = True
+                    while not sub.queue.empty():
+                        sub.queue.get_nowait()
+                    sub.queue.put_nowait(None)
+
+        loop.call_soon_threadsafe(_end)
+
+    def subscribe(self, scope: Scope, token_id: str | None = None) -> Subscriber:
+        sub = Subscriber(scope, token_id)
         self.subscribers.add(sub)
         return sub
 

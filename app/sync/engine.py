@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any, Callable
 
 import websockets
-from websockets.exceptions import InvalidStatus, WebSocketException
+from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 from app.domain.annotations import EVENT_SCOPE_KEYS
 from app.errors import CertificateChangedError, ChamberError, NotFoundError, PermissionDeniedError, ServerUnreachableError, SessionExpiredError
@@ -30,6 +30,7 @@ from app.sync.pending import replay_agenda, replay_annotation, replay_annotation
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 10.0
+SESSION_ENDED = 4401  # the server closed the stream: this device's token was ended (app/server/routes/events.py)
 
 
 class ConnectionState(StrEnum):
@@ -194,6 +195,10 @@ class SyncEngine:
                 try:
                     async for raw in ws:
                         await self._handle(json.loads(raw), after)
+                except ConnectionClosed as closed:
+                    if closed.rcvd is not None and closed.rcvd.code == SESSION_ENDED:
+                        await asyncio.to_thread(self.api.me)  # raises SessionExpiredError: signed out elsewhere
+                    raise
                 finally:
                     stop_wait.cancel()
                     self._ws = None

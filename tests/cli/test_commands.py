@@ -45,7 +45,7 @@ def server_process(tmp_path: Path):
     proc.wait(15)
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["server"], ["client"], ["kiosk"], ["discover"], ["admin", "create-user"]])
+@pytest.mark.parametrize("command", [[], ["demo"], ["server"], ["client"], ["kiosk"], ["discover"], ["admin", "create-user"], ["admin", "password"]])
 def test_help_works_for_every_command(command: list[str]) -> None:
     out = subprocess.run([*MAIN, *command, "--help"], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert out.returncode == 0, out.stderr
@@ -97,4 +97,35 @@ def test_admin_create_user_then_log_in(tmp_path: Path) -> None:
     with db.write() as session:
         result = accounts.login(session, username="lan.nguyen", password="mat-khau-dai-1")
     assert result["account"]["role"] == "secretariat"
+    db.dispose()
+
+
+def test_admin_password_sets_a_new_one_and_signs_out_every_device(tmp_path: Path) -> None:
+    """`admin password USERNAME` reads the new password from standard input when it is not a terminal."""
+    from app.domain.roles import Actor
+    from app.errors import AuthenticationError, SessionExpiredError
+    from app.services import accounts
+    from app.storage.db import Database, sqlite_url
+
+    data = tmp_path / "chamber"
+    data.mkdir()
+    db = Database(sqlite_url(data / "chamber.db"))
+    db.upgrade()
+    with db.write() as session:
+        accounts.create_account(session, Actor.system(), username="lan.nguyen", password="mat-khau-dai-1", role="secretariat")
+    with db.write() as session:
+        token = accounts.login(session, username="lan.nguyen", password="mat-khau-dai-1")["token"]
+
+    unknown = subprocess.run([*MAIN, "admin", "password", "khong.co", "--data", str(data)], input="mat-khau-moi-dai\n", capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert unknown.returncode == 2 and "no account with the user name khong.co" in unknown.stderr
+    done = subprocess.run([*MAIN, "admin", "password", "lan.nguyen", "--data", str(data)], input="mật khẩu mới thật dài\n", capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "1 device signed out" in done.stdout
+
+    with pytest.raises(SessionExpiredError), db.read() as session:
+        accounts.authenticate(session, token)
+    with pytest.raises(AuthenticationError), db.write() as session:
+        accounts.login(session, username="lan.nguyen", password="mat-khau-dai-1")
+    with db.write() as session:
+        assert accounts.login(session, username="lan.nguyen", password="mật khẩu mới thật dài")["account"]["username"] == "lan.nguyen"
     db.dispose()

@@ -1,5 +1,5 @@
 """HeaderBar: who and where (council, server, user and role), the connection state, the changes
-waiting in the outbox, the language and log out. Shown on top of the main window. A user who is a
+waiting in the outbox, the language, the account menu (change password) and log out. Shown on top of the main window. A user who is a
 member of the council (a delegate, the chair) also switches here between the meetings and their
 invitations, with the count of invitations not read yet."""
 
@@ -9,7 +9,7 @@ import sqlite3
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QMenu, QPushButton, QWidget
 
 from app.i18n import _, ngettext
 from app.sync.engine import ConnectionState
@@ -27,6 +27,7 @@ class HeaderBar(Translatable, QWidget):
     outbox_clicked = Signal()
     logout_clicked = Signal()
     about_clicked = Signal()
+    change_password_clicked = Signal()
     section_chosen = Signal(str)  # "meetings" or "invitations"
     NAV_STYLE = """
     QPushButton[variant="header"] { font-weight: bold; }
@@ -68,6 +69,14 @@ class HeaderBar(Translatable, QWidget):
         self.spinner = Spinner(size=16, color="#ffffff")
         self.logout_button = button(variant="header", icon_name="log-out", on_click=self.logout_clicked.emit)
         self.logout_button.setObjectName("LogoutButton")
+        # The account menu, next to the user's name.
+        self.account_button = button(variant="header", icon_name="user")
+        self.account_button.setObjectName("AccountButton")
+        self.account_menu = QMenu(self.account_button)
+        self.change_password_action = self.account_menu.addAction("")
+        self.change_password_action.setObjectName("ChangePasswordAction")
+        self.change_password_action.triggered.connect(self.change_password_clicked.emit)
+        self.account_button.setMenu(self.account_menu)
         self.about_button = button(variant="header", icon_name="info", on_click=self.about_clicked.emit)
         self.about_button.setObjectName("AboutButton")
 
@@ -120,6 +129,7 @@ class HeaderBar(Translatable, QWidget):
         row.addWidget(self.nav, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addSpacing(6)
         row.addLayout(who)
+        row.addWidget(self.account_button)
         row.addWidget(divider)
         row.addWidget(self.language)
         row.addWidget(self.spinner)
@@ -146,6 +156,9 @@ class HeaderBar(Translatable, QWidget):
         self.user.setText(self.session.display_name)
         self.role.setText(fmt.role_label(self.session.role))
         self.logout_button.setText(_("Log out"))
+        self.account_button.setToolTip(_("Your account"))
+        self.account_button.setAccessibleName(_("Your account"))
+        self.change_password_action.setText(_("Change password…"))
         self.about_button.setToolTip(_("About Chamber"))
         self.about_button.setAccessibleName(_("About Chamber"))
         self.nav_buttons["meetings"].setText(_("Meetings"))

@@ -27,6 +27,7 @@ from ui.views.invitations.inbox import InvitationInbox
 from ui.views.meetings.meeting_list import MeetingListView
 from ui.views.meetings.meeting_page import MeetingPage
 from ui.views.outbox_panel import OutboxPanel
+from ui.views.password_dialog import ChangePasswordDialog
 from ui.widgets.common import Banner, vbox
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,12 @@ class MainWindow(Translatable, QMainWindow):
         self.header.logout_clicked.connect(self.logout)
         self.header.outbox_clicked.connect(self.toggle_outbox)
         self.header.about_clicked.connect(self.show_about)
+        self.header.change_password_clicked.connect(self.show_change_password)
         # The server's health answer (name, version, API), asked once online: an older client is warned.
         self.server_health: dict | None = None
         self._api_checked = False
         self.about_dialog: AboutDialog | None = None
+        self.password_dialog: ChangePasswordDialog | None = None
         self.version_banner = Banner("warning")
         self.connection_banner = Banner("warning")
         self.connection_banner.action_clicked.connect(self._on_banner_action)
@@ -197,6 +200,14 @@ class MainWindow(Translatable, QMainWindow):
             self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.about_dialog.open()
         return self.about_dialog
+
+    def show_change_password(self) -> ChangePasswordDialog:
+        if self.password_dialog is None:
+            self.password_dialog = ChangePasswordDialog(self.session, self.tasks, parent=self)
+            self.password_dialog.finished.connect(lambda _result: setattr(self, "password_dialog", None))
+            self.password_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.password_dialog.open()
+        return self.password_dialog
 
     def _on_banner_action(self) -> None:
         state = self.session.state

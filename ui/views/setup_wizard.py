@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget, QWizard, QWizardPage
 
 from app import setup
-from app.cli import PasswordMismatchError
+from app.domain.passwords import PasswordMismatchError
 from app.errors import ChamberError
 from app.i18n import _
 from ui.feedback import error_text

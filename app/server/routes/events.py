@@ -23,7 +23,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from app.domain.roles import ALL_ROLES
-from app.errors import ChamberError, PermissionDeniedError
+from app.errors import AuthenticationError, ChamberError, PermissionDeniedError
 from app.i18n import normalise
 from app.server.ballot_lane import Ballot, error_body
 from app.server.broadcaster import encode
@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 ROLES = ALL_ROLES
 
 BACKLOG_PAGE = 2000
+# A token ended outside this server process (`main.py admin password` or `admin disable`), or
+# expired, is noticed this often on an open stream; ends within the server close it at once.
+RECHECK_TOKEN_S = 60.0
 CLOSE_UNAUTHORISED = 4401
 CLOSE_TOO_SLOW = 4000
 MAX_OP_TEXT = 64 * 1024
@@ -59,17 +62,16 @@ async def event_stream(ws: WebSocket, after: int = 0) -> None:
             actor = accounts.authenticate(session, token)
             if actor.role not in ROLES:
                 raise PermissionDeniedError()
-            return actor, scope_for(session, actor), last_seq(session)
+            return token, actor, scope_for(session, actor), last_seq(session)
 
     try:
-        actor, scope, newest = await run_in_threadpool(authorise)
+        token, actor, scope, newest = await run_in_threadpool(authorise)
     except ChamberError as err:
         await ws.close(code=CLOSE_UNAUTHORISED, reason=err.code)
         return
     await ws.accept()
-    sub = broadcaster.subscribe(scope)
+    sub = broadcaster.subscribe(scope, actor.token_id)
 
-    token = bearer_token(ws.headers.get("authorization"))
     lang = normalise(ws.headers.get("accept-language", "vi"))
     in_flight: set[asyncio.Task] = set()
 
@@ -115,6 +117,25 @@ async def event_stream(ws: WebSocket, after: int = 0) -> None:
             sub.queue.put_nowait(None) if not sub.queue.full() else None
 
     watcher = asyncio.create_task(watch_disconnect())
+
+    async def recheck_token() -> None:
+        def still_valid() -> bool:
+            try:
+                with ctx.db.read() as session:
+                    accounts.authenticate(session, token)
+            except AuthenticationError:
+                return False
+            except Exception:  # noqa: BLE001 - a database in trouble signs nobody out
+                log.warning("could not recheck an event stream's token", exc_info=True)
+            return True
+
+        while True:
+            await asyncio.sleep(ws.app.state.recheck_token_s)
+            if not await run_in_threadpool(still_valid):
+                broadcaster.end_sessions([actor.token_id])
+                return
+
+    rechecker = asyncio.create_task(recheck_token())
     try:
         await ws.send_text(json.dumps({"type": "hello", "server_id": ctx.server_id, "seq": newest}))
         sent = max(0, min(after, newest))  # a client ahead of us (new database) gets everything new
@@ -140,7 +161,9 @@ async def event_stream(ws: WebSocket, after: int = 0) -> None:
         while True:
             item = await sub.queue.get()
             if item is None:
-                if sub.overflowed:
+                if sub.ended:
+                    await ws.close(code=CLOSE_UNAUTHORISED, reason="session_expired")
+                elif sub.overflowed:
                     await ws.close(code=CLOSE_TOO_SLOW, reason="resume")
                 break
             seq, text = item
@@ -158,6 +181,7 @@ async def event_stream(ws: WebSocket, after: int = 0) -> None:
     finally:
         broadcaster.unsubscribe(sub)
         watcher.cancel()
+        rechecker.cancel()
         for task in list(in_flight):
             task.cancel()  # the lane still writes a ballot already handed over; the device resends and is answered from its operation id
 
