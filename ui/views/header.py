@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QPushButton, QWidget
 
 from app.i18n import _, ngettext
+from app.services.pairing import ISSUERS as PAIRING_ISSUERS
 from app.sync.engine import ConnectionState
 from ui import format as fmt
 from ui.language import Translatable
@@ -27,6 +28,7 @@ class HeaderBar(Translatable, QWidget):
     outbox_clicked = Signal()
     logout_clicked = Signal()
     about_clicked = Signal()
+    pair_device_clicked = Signal()
     section_chosen = Signal(str)  # "meetings" or "invitations"
     NAV_STYLE = """
     QPushButton[variant="header"] { font-weight: bold; }
@@ -70,6 +72,10 @@ class HeaderBar(Translatable, QWidget):
         self.logout_button.setObjectName("LogoutButton")
         self.about_button = button(variant="header", icon_name="info", on_click=self.about_clicked.emit)
         self.about_button.setObjectName("AboutButton")
+        # Staff who set up devices get a one-time pairing code here (app/services/pairing.py).
+        self.pair_device_button = button(variant="header", icon_name="monitor", on_click=self.pair_device_clicked.emit)
+        self.pair_device_button.setObjectName("PairDeviceButton")
+        self.pair_device_button.setVisible(session.role in PAIRING_ISSUERS)
 
         # Members of the council have an inbox of invitations next to their meetings.
         self.has_inbox = bool(session.account.get("person_id"))
@@ -123,6 +129,7 @@ class HeaderBar(Translatable, QWidget):
         row.addWidget(divider)
         row.addWidget(self.language)
         row.addWidget(self.spinner)
+        row.addWidget(self.pair_device_button)
         row.addWidget(self.about_button)
         row.addWidget(self.logout_button)
         self.retranslate()
@@ -146,6 +153,8 @@ class HeaderBar(Translatable, QWidget):
         self.user.setText(self.session.display_name)
         self.role.setText(fmt.role_label(self.session.role))
         self.logout_button.setText(_("Log out"))
+        self.pair_device_button.setText(_("Pair a new device…"))
+        self.pair_device_button.setToolTip(_("Show a one-time code to pair a new computer or tablet with this server"))
         self.about_button.setToolTip(_("About Chamber"))
         self.about_button.setAccessibleName(_("About Chamber"))
         self.nav_buttons["meetings"].setText(_("Meetings"))
