@@ -288,6 +288,7 @@ class DonePage(Translatable, QWizardPage):
         self.code_caption = label("FieldLabel")
         self.code_view = PairingCodeView()
         self.code = self.code_view.code
+        self.code_note = label("Muted", wrap=True, selectable=True)
         self.issued = None  # app.services.pairing.IssuedCode on screen
         # A used or expired code is replaced by a new one: asked again every few seconds.
         self.code_timer = QTimer(self)
@@ -300,6 +301,7 @@ class DonePage(Translatable, QWizardPage):
         layout = vbox(self, spacing=6)
         layout.addWidget(self.code_caption)
         layout.addWidget(self.code_view)
+        layout.addWidget(self.code_note)
         layout.addSpacing(8)
         layout.addWidget(self.fingerprint_caption)
         layout.addWidget(self.fingerprint)
@@ -328,8 +330,11 @@ class DonePage(Translatable, QWizardPage):
         info = self.owner.info
         self.setTitle(_("Ready"))
         self.setSubTitle(_("Give these to whoever sets up a device: they prove that the device talks to this server and no other."))
-        self.code_caption.setText(_("A pairing code for the first device (a new one appears when it is used or expires; later, staff make codes in Chamber with “Pair a new device…”, or: %(command)s)") % {"command": "main.py admin pairing-code"})
-        self.code_caption.setWordWrap(True)
+        self.code_caption.setText(_("Pairing code for the first device"))
+        self.code_note.setText(
+            _("A new code appears here when this one is used or expires. Later, staff make codes in Chamber with “Pair a new device…”, or on the server with: %(command)s")
+            % {"command": "main.py admin pairing-code"}
+        )
         self.fingerprint_caption.setText(_("Certificate fingerprint (the devices show it too: compare)"))
         # Two lines of 16 pairs: one line is wider than the window, and a person compares it in halves.
         pairs = info.fingerprint.split(":") if info else []
