@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.clock import aware, iso, utcnow
-from app.domain.roles import Actor, Role
+from app.domain.roles import EDITORS, Actor
 from app.errors import InvalidInputError, PairingCodeInvalidError, PairingError, PermissionDeniedError, TooManyPairingCodesError
 from app.i18n import N_
 from app.net import pairing as protocol
@@ -31,7 +31,7 @@ CODE_LIFETIME = timedelta(minutes=15)
 MAX_LIFETIME = timedelta(hours=24)
 MAX_FAILED_ATTEMPTS = 3
 MAX_LIVE_CODES = 20
-ISSUERS = frozenset({Role.ADMIN, Role.SECRETARIAT})
+ISSUERS = EDITORS  # the staff who set up devices
 # Between start and finish: long enough for a slow tablet, short enough to forget guessers.
 PENDING_TTL_S = 120.0
 
@@ -75,19 +75,29 @@ def issue_code(session: Session, actor: Actor, *, lifetime: timedelta = CODE_LIF
     return IssuedCode(row.id, protocol.format_code(lookup, secret), row.expires_at)
 
 
+def _still_works(row: PairingCode | None, now: datetime) -> bool:
+    return row is not None and row.used_at is None and aware(row.expires_at) > now and row.failed_attempts < MAX_FAILED_ATTEMPTS
+
+
 def current_code(session: Session, actor: Actor, code_id: str | None, *, lifetime: timedelta = CODE_LIFETIME, now: datetime | None = None) -> IssuedCode:
     """The code a screen shows: `code_id` while it still works, else a new one. The demo launcher
     and the setup wizard call this on a timer, so a used, burned or expired code is replaced
     without anybody asking (a mistyped attempt alone does not change the code on screen)."""
     now = now or utcnow()
     row = session.get(PairingCode, code_id) if code_id else None
-    if row is not None and row.used_at is None and aware(row.expires_at) > now and row.failed_attempts < MAX_FAILED_ATTEMPTS:
+    if _still_works(row, now):
         return IssuedCode(row.id, protocol.format_code(row.lookup, row.secret), aware(row.expires_at))
     return issue_code(session, actor, lifetime=lifetime, now=now)
 
 
 def code_to_show(db: Database, code_id: str | None, *, minutes: int = 15) -> IssuedCode:
-    """`current_code` in its own transaction, for a screen that polls (issued by the system)."""
+    """`current_code` for a screen that polls: a read while the code still works (most calls), a
+    write transaction only to issue a new one."""
+    if code_id:
+        with db.read() as session:
+            row = session.get(PairingCode, code_id)
+            if _still_works(row, utcnow()):
+                return IssuedCode(row.id, protocol.format_code(row.lookup, row.secret), aware(row.expires_at))
     with db.write() as session:
         return current_code(session, Actor.system(), code_id, lifetime=timedelta(minutes=minutes))
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 
-from app.domain.roles import Actor, Role
+from app.domain.roles import Actor
 from app.net import pairing as protocol
 from app.net.schemas import PairingCodeRequest, PairingFinish, PairingStart
 from app.server.deps import require
@@ -19,7 +19,7 @@ def _address(request: Request) -> str:
 
 
 @router.post("/pairing/codes")
-def issue_code(request: Request, body: PairingCodeRequest | None = None, actor: Actor = Depends(require(Role.ADMIN, Role.SECRETARIAT))) -> dict:
+def issue_code(request: Request, body: PairingCodeRequest | None = None, actor: Actor = Depends(require(*pairing.ISSUERS))) -> dict:
     ctx = request.app.state.ctx
     minutes = (body.minutes if body else None) or ctx.settings.pairing_code_minutes
     with ctx.db.write() as session:
