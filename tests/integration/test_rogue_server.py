@@ -2,7 +2,7 @@
 certificate: the client lists both (the fingerprints differ), the one-time pairing code read
 from the real server's console does not pair with the rogue (it does not know the code, and
 guessing it fails the key exchange), and nothing — no login, no password — reaches the rogue.
-A rogue that relays the exchange to the real server is tested in test_pairing.py."""
+A rogue that relays the exchange to the real server is tested in test_pairing_over_https.py."""
 
 from __future__ import annotations
 
