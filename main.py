@@ -89,7 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
         "PostgreSQL and back) and an empty data directory. Every file is checked against its hash; nothing is overwritten.",
     )
     restore.add_argument("file", type=Path, metavar="FILE")
-    for command_parser in (backup, restore):
+    code = admin_sub.add_parser(
+        "pairing-code", help="print a new one-time pairing code for a new device (works once, expires)",
+        description="Issue a one-time pairing code in the server's database (the server may be running). The code works "
+        "for one device, until it expires (15 minutes, or [pairing] code_minutes in server.toml), and is burned after 3 wrong "
+        "attempts. Prints the code, then one line of JSON: {\"code\": ..., \"expires_at\": ...}.",
+    )
+    code.add_argument("--minutes", type=int, help="how long the code works (1 to 1440 minutes)")
+    for command_parser in (backup, restore, code):
         command_parser.add_argument("--data", type=Path, help="the server's data directory: documents, certificate (default: the user's data directory)")
         command_parser.add_argument("--db", help="database URL (default: SQLite in the data directory)")
 
@@ -145,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         if command == "admin" and args.admin_command in ("backup", "restore"):
             run = cli.backup if args.admin_command == "backup" else cli.restore
             return run(args.file, data_dir=args.data, db_url=args.db)
+        if command == "admin" and args.admin_command == "pairing-code":
+            return cli.issue_pairing_code(data_dir=args.data, db_url=args.db, minutes=args.minutes)
         if command == "faces":
             return cli.evaluate_faces(args.folder, config=args.config, threshold=args.threshold, margin=args.margin)
         if command == "admin" and args.admin_command == "password":

@@ -23,6 +23,10 @@ from app.storage.db import Database, sqlite_url
 log = logging.getLogger(__name__)
 
 
+class NoChamberHereError(InvalidInputError):
+    message = N_("There is no chamber database in %(folder)s. Give the server's data folder with --data, or its database with --db.")
+
+
 def run_server(settings: ServerSettings, *, demo: bool = False) -> int:
     from app.demo import seed
     from app.server.context import ServerContext
@@ -35,7 +39,7 @@ def run_server(settings: ServerSettings, *, demo: bool = False) -> int:
     cert = ctx.certificate
     print(_("Chamber server \"%(name)s\" is listening on https://%(host)s:%(port)s") % {"name": ctx.name, "host": settings.host, "port": runner.port})
     print(_("Database: %s") % ctx.db.url.render_as_string(hide_password=True))
-    print(_("Pairing code (type it on each new device): %s") % cert.pairing_code)
+    print(_pairing_line(_issue_code(ctx.db, settings.pairing_code_minutes)))
     print(_("Certificate fingerprint: %s") % format_fingerprint(cert.fingerprint))
     if settings.smtp is None:
         print(_("E-mail is not configured (no [smtp] in %s): invitations are sent in the app only.") % (settings.data_dir / "server.toml"))
@@ -43,6 +47,38 @@ def run_server(settings: ServerSettings, *, demo: bool = False) -> int:
         print(_("Invitations are also e-mailed through %(host)s:%(port)s as %(sender)s.") % {"host": settings.smtp.host, "port": settings.smtp.port, "sender": settings.smtp.sender})
     sys.stdout.flush()
     runner.serve_forever()
+    return 0
+
+
+def _issue_code(db: Database, minutes: int):  # noqa: ANN202
+    from datetime import timedelta
+
+    from app.services import pairing
+
+    with db.write() as session:
+        return pairing.issue_code(session, Actor.system(), lifetime=timedelta(minutes=minutes))
+
+
+def _pairing_line(issued) -> str:  # noqa: ANN001
+    # Local time: the person at the console reads the wall clock.
+    until = issued.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return _("Pairing code for one new device (works once, until %(until)s): %(code)s") % {"until": until, "code": issued.code}
+
+
+def issue_pairing_code(*, data_dir: Path | None, db_url: str | None, minutes: int | None = None) -> int:
+    """`admin pairing-code`: a fresh one-time code, written to the database the server uses; the
+    last line is JSON (code, expires_at)."""
+    settings = ServerSettings(data_dir=data_dir or ServerSettings().data_dir, db_url=db_url).with_config_file()
+    if db_url is None and not (settings.data_dir / "chamber.db").is_file():
+        raise NoChamberHereError(folder=str(settings.data_dir))
+    db = Database(settings.database_url)
+    try:
+        db.upgrade()
+        issued = _issue_code(db, minutes or settings.pairing_code_minutes)
+    finally:
+        db.dispose()
+    print(_pairing_line(issued))
+    print(dump({"code": issued.code, "expires_at": issued.as_dict()["expires_at"]}))
     return 0
 
 

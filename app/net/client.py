@@ -23,11 +23,14 @@ from app.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    PairingCodeInvalidError,
+    PairingError,
     PermissionDeniedError,
     ServerError,
     ServerUnreachableError,
     SessionExpiredError,
     TooManyAttemptsError,
+    TooManyPairingCodesError,
 )
 from app.i18n import current_language
 from app.net.tls import client_ssl_context, is_certificate_error
@@ -46,6 +49,9 @@ _BY_CODE: dict[str, type[ChamberError]] = {
         InvalidInputError,
         TooManyAttemptsError,
         ServerError,
+        PairingError,
+        PairingCodeInvalidError,
+        TooManyPairingCodesError,
     )
 }
 
@@ -162,6 +168,9 @@ class ApiClient:
 
     def get_agenda(self, meeting_id: str) -> list[dict]:
         return self.request("GET", f"/meetings/{meeting_id}/agenda")
+
+    def issue_pairing_code(self, minutes: int | None = None) -> dict:
+        return self.request("POST", "/pairing/codes", json={"minutes": minutes} if minutes else {})
 
     def close(self) -> None:
         self._http.close()

@@ -69,3 +69,18 @@ class AgendaItemPatch(_Strict):
 class AgendaMove(_Strict):
     parent_id: str | None = None
     position: int = Field(ge=0, le=10_000)
+
+
+class PairingCodeRequest(_Strict):
+    minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+
+
+class PairingStart(_Strict):
+    lookup: str = Field(pattern=r"^[0-9]{4}$")
+    client_message: str = Field(max_length=200)  # base64 of a 33-byte SPAKE2 message
+
+
+class PairingFinish(_Strict):
+    pairing_id: str = Field(max_length=100)
+    client_confirm: str = Field(max_length=128)
+    device_name: str = Field(default="", max_length=200)

@@ -15,7 +15,8 @@ from app.server.context import ServerContext
 from app.server.fast_send import CaptureSend
 from app.server.limits import JsonLimits
 from app.server.ratelimit import FailureLimiter
-from app.server.routes import annotations, attendance, auth, directory, documents, events, faces, health, invitations, live, meetings
+from app.server.routes import annotations, attendance, auth, directory, documents, events, faces, health, invitations, live, meetings, pairing
+from app.services.pairing import PendingPairings
 
 PREFIX = f"/api/v{API_VERSION}"
 
@@ -44,9 +45,13 @@ def create_app(ctx: ServerContext) -> FastAPI:
     app.state.token_touched = {}
     app.state.recheck_token_s = events.RECHECK_TOKEN_S
     app.state.login_failures = FailureLimiter()
+    # Ten pairing attempts per address in five minutes: a person mistypes a few times, a guesser
+    # needs millions (and each code burns after three).
+    app.state.pairing_attempts = FailureLimiter(max_failures=10, window_s=300.0)
+    app.state.pending_pairings = PendingPairings()
     errors.install(app)
     app.add_middleware(JsonLimits)
     app.add_middleware(CaptureSend)
-    for module in (health, auth, meetings, directory, invitations, documents, annotations, attendance, faces, live, events):
+    for module in (health, auth, pairing, meetings, directory, invitations, documents, annotations, attendance, faces, live, events):
         app.include_router(module.router, prefix=PREFIX)
     return app

@@ -71,8 +71,9 @@ def request_body(sample: Any, targets: dict[str, str] | None = None) -> dict[str
     return sample.request() if isinstance(sample, Upload) else {"json": sample}
 
 
-# Endpoints anyone may call: the health check and the login itself.
-PUBLIC = {("GET", "/health"), ("POST", "/auth/login")}
+# Endpoints anyone may call: the health check, the login itself, and pairing a new device (it
+# has no account yet; the one-time code and a per-address limit guard it).
+PUBLIC = {("GET", "/health"), ("POST", "/auth/login"), ("POST", "/pairing/start"), ("POST", "/pairing/finish")}
 
 DEMO_ACCOUNTS = {"admin": Role.ADMIN, "thuky": Role.SECRETARIAT, "chutoa": Role.CHAIR, "daibieu": Role.DELEGATE, "daibieu2": Role.DELEGATE, "kiosk": Role.KIOSK, "khach": Role.GUEST}
 
@@ -88,6 +89,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("POST", "/auth/password"): {"current_password": DEMO_PASSWORD, "new_password": DEMO_PASSWORD},
     ("POST", "/accounts/{account_id}/password"): {"new_password": "Mật khẩu mới của tài khoản thử"},
     ("PUT", "/accounts/{account_id}/disabled"): {"disabled": True},
+    ("POST", "/pairing/codes"): {"minutes": 5},
     ("GET", "/meetings"): None,
     ("POST", "/meetings"): {"title": "Phiên họp kiểm tra quyền", "starts_at": "2026-12-10T08:00:00+07:00"},
     ("GET", "/meetings/{meeting_id}"): None,

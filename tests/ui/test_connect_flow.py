@@ -1,13 +1,14 @@
-"""A new device meets the real server: a manual address, a wrong then a right pairing code, a
-wrong then a right password; then the client flow opens the main window, resumes it without
+"""A new device meets the real server: a manual address, a wrong then a used then a right one-time
+pairing code, a wrong then a right password; then the client flow opens the main window, resumes it without
 logging in again, and comes back to the login after a logout."""
 
 from __future__ import annotations
 
 from app import i18n
-from app.errors import AuthenticationError, PairingError
+from app.domain.roles import Actor
+from app.errors import AuthenticationError, PairingCodeInvalidError, PairingError
 from app.net.discovery import DiscoveredServer
-from app.net.tls import pairing_code
+from app.services import pairing
 from app.sync.profile import BadAddressError, Profile
 from ui.flows.client import ClientFlow
 from ui.views.connect.connect_window import ConnectWindow
@@ -37,11 +38,27 @@ def test_address_pairing_code_and_password(qtbot, tasks, server, server_ctx, tmp
     window.servers.connect_button.click()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.pair_page, timeout=WAIT)
 
-    code = pairing_code(server_ctx.certificate.fingerprint)
+    with server_ctx.db.write() as session:
+        code = pairing.issue_code(session, Actor.system()).code
     window.pair_page.code.setText(_wrong(code))
     window.pair_page.pair_button.click()
     qtbot.waitUntil(lambda: not window.pair_page.error.isHidden(), timeout=WAIT)
     assert window.pair_page.error.message == PairingError().user_message()
+    assert window.pair_page.error.property("kind") == "error"
+    assert profile.servers() == []
+    window.pair_page.grab().save(str(tmp_path / "pair_wrong_vi.png"))
+    window.language.buttons["en"].click()
+    assert window.pair_page.error.message.startswith("The server could not prove that it knows this pairing code")
+    window.pair_page.grab().save(str(tmp_path / "pair_wrong_en.png"))
+    window.language.buttons["vi"].click()
+
+    with server_ctx.db.write() as session:  # a code another device already used
+        used = pairing.issue_code(session, Actor.system())
+        session.flush()
+        session.get(pairing.PairingCode, used.id).used_at = used.expires_at
+    window.pair_page.code.setText(used.code)
+    window.pair_page.pair_button.click()
+    qtbot.waitUntil(lambda: window.pair_page.error.message == PairingCodeInvalidError().user_message(), timeout=WAIT)
     assert profile.servers() == []
 
     window.pair_page.code.setText(code)

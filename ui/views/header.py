@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QMenu, QPushButton, QWidget
 
 from app.i18n import _, ngettext
+from app.services.pairing import ISSUERS as PAIRING_ISSUERS
 from app.sync.engine import ConnectionState
 from ui import format as fmt
 from ui.language import Translatable
@@ -28,6 +29,7 @@ class HeaderBar(Translatable, QWidget):
     logout_clicked = Signal()
     about_clicked = Signal()
     change_password_clicked = Signal()
+    pair_device_clicked = Signal()
     section_chosen = Signal(str)  # "meetings" or "invitations"
     NAV_STYLE = """
     QPushButton[variant="header"] { font-weight: bold; }
@@ -79,6 +81,10 @@ class HeaderBar(Translatable, QWidget):
         self.account_button.setMenu(self.account_menu)
         self.about_button = button(variant="header", icon_name="info", on_click=self.about_clicked.emit)
         self.about_button.setObjectName("AboutButton")
+        # Staff who set up devices get a one-time pairing code here (app/services/pairing.py).
+        self.pair_device_button = button(variant="header", icon_name="monitor", on_click=self.pair_device_clicked.emit)
+        self.pair_device_button.setObjectName("PairDeviceButton")
+        self.pair_device_button.setVisible(session.role in PAIRING_ISSUERS)
 
         # Members of the council have an inbox of invitations next to their meetings.
         self.has_inbox = bool(session.account.get("person_id"))
@@ -133,6 +139,7 @@ class HeaderBar(Translatable, QWidget):
         row.addWidget(divider)
         row.addWidget(self.language)
         row.addWidget(self.spinner)
+        row.addWidget(self.pair_device_button)
         row.addWidget(self.about_button)
         row.addWidget(self.logout_button)
         self.retranslate()
@@ -159,6 +166,8 @@ class HeaderBar(Translatable, QWidget):
         self.account_button.setToolTip(_("Your account"))
         self.account_button.setAccessibleName(_("Your account"))
         self.change_password_action.setText(_("Change password…"))
+        self.pair_device_button.setText(_("Pair a new device…"))
+        self.pair_device_button.setToolTip(_("Show a one-time code to pair a new computer or tablet with this server"))
         self.about_button.setToolTip(_("About Chamber"))
         self.about_button.setAccessibleName(_("About Chamber"))
         self.nav_buttons["meetings"].setText(_("Meetings"))
