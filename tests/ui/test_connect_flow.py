@@ -4,6 +4,8 @@ logging in again, and comes back to the login after a logout."""
 
 from __future__ import annotations
 
+import shiboken6
+
 from app import i18n
 from app.domain.roles import Actor
 from app.errors import AuthenticationError, PairingCodeInvalidError, PairingError
@@ -106,7 +108,14 @@ def test_found_server_with_another_certificate_is_flagged(qtbot, tasks, server, 
     assert window.stack.currentWidget() is window.login_page and window.server == paired
 
 
-def test_client_flow_resumes_and_returns_to_login_after_logout(qtbot, tasks, server, make_profile) -> None:
+def close_if_alive(request, widget) -> None:  # noqa: ANN001
+    """For a window the flow deletes itself (WA_DeleteOnClose): close it at teardown only if it is
+    still there. pytest-qt's addWidget would call close() on a deleted window, which fails when
+    the deletion has already run (it depends on timing: seen under load)."""
+    request.addfinalizer(lambda: shiboken6.isValid(widget) and widget.close())
+
+
+def test_client_flow_resumes_and_returns_to_login_after_logout(qtbot, tasks, server, make_profile, request) -> None:  # noqa: ANN001
     profile, paired = make_profile()
     flow = ClientFlow(profile, tasks, discover=False)
     connect = flow.start()
@@ -118,14 +127,14 @@ def test_client_flow_resumes_and_returns_to_login_after_logout(qtbot, tasks, ser
     connect.login_page.login_button.click()
     qtbot.waitUntil(lambda: isinstance(flow.window, MainWindow), timeout=WAIT)
     first = flow.window
-    qtbot.addWidget(first)
+    close_if_alive(request, first)
     qtbot.waitUntil(lambda: first.session.engine.idle(), timeout=WAIT)
     first.close()
 
     # Next start: the saved session opens from the cache, no login screen.
     again = ClientFlow(profile, tasks, discover=False)
     window = again.start()
-    qtbot.addWidget(window)
+    close_if_alive(request, window)
     assert isinstance(window, MainWindow) and window.session.username == "daibieu"
     assert set(window.meetings.meeting_ids()) == {m["id"] for m in window.session.list_meetings()}
 
