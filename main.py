@@ -63,6 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--data", type=Path, help="the server's data directory (SQLite)")
     where.add_argument("--db", help="database URL")
     create.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
+    password = admin_sub.add_parser(
+        "password", help="set a new password for an account and sign out all its devices",
+        description="Set a new password for USERNAME (asked twice; read from the first line of standard input when that is not "
+        "a terminal). Every device of the account is signed out; a lockout after failed logins is lifted.",
+    )
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
+    for name, text in (("disable", "disable an account: all its devices are signed out and its logins refused"), ("enable", "enable a disabled account again")):
+        admin_sub.add_parser(name, help=text).add_argument("username")
+    for account_parser in (password, *(admin_sub.choices[n] for n in ("disable", "enable"))):
+        account_where = account_parser.add_mutually_exclusive_group()
+        account_where.add_argument("--data", type=Path, help="the server's data directory (SQLite)")
+        account_where.add_argument("--db", help="database URL")
     backup = admin_sub.add_parser(
         "backup", help="write a consistent backup (database, documents, server identity) to FILE while the server runs",
         description="Write one tar FILE with every table (read in one transaction, so the server may keep running), the "
@@ -76,7 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
         "PostgreSQL and back) and an empty data directory. Every file is checked against its hash; nothing is overwritten.",
     )
     restore.add_argument("file", type=Path, metavar="FILE")
-    for command_parser in (backup, restore):
+    code = admin_sub.add_parser(
+        "pairing-code", help="print a new one-time pairing code for a new device (works once, expires)",
+        description="Issue a one-time pairing code in the server's database (the server may be running). The code works "
+        "for one device, until it expires (15 minutes, or [pairing] code_minutes in server.toml), and is burned after 3 wrong "
+        "attempts. Prints the code, then one line of JSON: {\"code\": ..., \"expires_at\": ...}.",
+    )
+    code.add_argument("--minutes", type=int, help="how long the code works (1 to 1440 minutes)")
+    for command_parser in (backup, restore, code):
         command_parser.add_argument("--data", type=Path, help="the server's data directory: documents, certificate (default: the user's data directory)")
         command_parser.add_argument("--db", help="database URL (default: SQLite in the data directory)")
 
@@ -132,8 +152,14 @@ def main(argv: list[str] | None = None) -> int:
         if command == "admin" and args.admin_command in ("backup", "restore"):
             run = cli.backup if args.admin_command == "backup" else cli.restore
             return run(args.file, data_dir=args.data, db_url=args.db)
+        if command == "admin" and args.admin_command == "pairing-code":
+            return cli.issue_pairing_code(data_dir=args.data, db_url=args.db, minutes=args.minutes)
         if command == "faces":
             return cli.evaluate_faces(args.folder, config=args.config, threshold=args.threshold, margin=args.margin)
+        if command == "admin" and args.admin_command == "password":
+            return cli.reset_password(username=args.username, data_dir=args.data, db_url=args.db, password_stdin=args.password_stdin)
+        if command == "admin" and args.admin_command in ("disable", "enable"):
+            return cli.set_disabled(username=args.username, disabled=args.admin_command == "disable", data_dir=args.data, db_url=args.db)
         if command == "admin":
             return cli.create_user(
                 username=args.username, role=args.role, data_dir=args.data, db_url=args.db, password_stdin=args.password_stdin, display_name=args.display_name

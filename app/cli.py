@@ -16,15 +16,15 @@ from typing import Callable
 from app.config import ServerSettings
 from app.domain.roles import Actor
 from app.errors import ChamberError, InvalidInputError
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.net.tls import format_fingerprint
 from app.storage.db import Database, sqlite_url
 
 log = logging.getLogger(__name__)
 
 
-class PasswordMismatchError(InvalidInputError):
-    message = N_("The two passwords are not the same.")
+class NoChamberHereError(InvalidInputError):
+    message = N_("There is no chamber database in %(folder)s. Give the server's data folder with --data, or its database with --db.")
 
 
 def run_server(settings: ServerSettings, *, demo: bool = False) -> int:
@@ -39,7 +39,7 @@ def run_server(settings: ServerSettings, *, demo: bool = False) -> int:
     cert = ctx.certificate
     print(_("Chamber server \"%(name)s\" is listening on https://%(host)s:%(port)s") % {"name": ctx.name, "host": settings.host, "port": runner.port})
     print(_("Database: %s") % ctx.db.url.render_as_string(hide_password=True))
-    print(_("Pairing code (type it on each new device): %s") % cert.pairing_code)
+    print(_pairing_line(_issue_code(ctx.db, settings.pairing_code_minutes)))
     print(_("Certificate fingerprint: %s") % format_fingerprint(cert.fingerprint))
     if settings.smtp is None:
         print(_("E-mail is not configured (no [smtp] in %s): invitations are sent in the app only.") % (settings.data_dir / "server.toml"))
@@ -47,6 +47,38 @@ def run_server(settings: ServerSettings, *, demo: bool = False) -> int:
         print(_("Invitations are also e-mailed through %(host)s:%(port)s as %(sender)s.") % {"host": settings.smtp.host, "port": settings.smtp.port, "sender": settings.smtp.sender})
     sys.stdout.flush()
     runner.serve_forever()
+    return 0
+
+
+def _issue_code(db: Database, minutes: int):  # noqa: ANN202
+    from datetime import timedelta
+
+    from app.services import pairing
+
+    with db.write() as session:
+        return pairing.issue_code(session, Actor.system(), lifetime=timedelta(minutes=minutes))
+
+
+def _pairing_line(issued) -> str:  # noqa: ANN001
+    # Local time: the person at the console reads the wall clock.
+    until = issued.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return _("Pairing code for one new device (works once, until %(until)s): %(code)s") % {"until": until, "code": issued.code}
+
+
+def issue_pairing_code(*, data_dir: Path | None, db_url: str | None, minutes: int | None = None) -> int:
+    """`admin pairing-code`: a fresh one-time code, written to the database the server uses; the
+    last line is JSON (code, expires_at)."""
+    settings = ServerSettings(data_dir=data_dir or ServerSettings().data_dir, db_url=db_url).with_config_file()
+    if db_url is None and not (settings.data_dir / "chamber.db").is_file():
+        raise NoChamberHereError(folder=str(settings.data_dir))
+    db = Database(settings.database_url)
+    try:
+        db.upgrade()
+        issued = _issue_code(db, minutes or settings.pairing_code_minutes)
+    finally:
+        db.dispose()
+    print(_pairing_line(issued))
+    print(dump({"code": issued.code, "expires_at": issued.as_dict()["expires_at"]}))
     return 0
 
 
@@ -72,9 +104,7 @@ def create_user(*, username: str, role: str, data_dir: Path | None, db_url: str 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = getpass.getpass(_("Password for %s: ") % username)
-        if getpass.getpass(_("Repeat the password: ")) != password:
-            raise PasswordMismatchError()
+        password = _read_new_password(_("Password for %s: ") % username, from_stdin=False)
     db = Database(url)
     try:
         db.upgrade()
@@ -83,6 +113,60 @@ def create_user(*, username: str, role: str, data_dir: Path | None, db_url: str 
     finally:
         db.dispose()
     print(_("Account %(username)s created with the role %(role)s.") % account)
+    return 0
+
+
+def _read_new_password(prompt: str, *, from_stdin: bool) -> str:
+    """The new password: typed twice at a terminal, or the first line of standard input."""
+    from app.domain.passwords import PasswordMismatchError
+
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(prompt)
+    if getpass.getpass(_("Repeat the password: ")) != password:
+        raise PasswordMismatchError()
+    return password
+
+
+def reset_password(*, username: str, data_dir: Path | None, db_url: str | None, password_stdin: bool = False) -> int:
+    """`admin password USERNAME`: a new password, every device of the account signed out. A
+    running server closes those devices' event streams when they next reconnect or call it."""
+    from app.services import accounts
+
+    db = Database(db_url or sqlite_url((data_dir or ServerSettings().data_dir) / "chamber.db"))
+    try:
+        db.upgrade()
+        with db.read() as session:
+            accounts.find_account(session, username)  # an unknown name is said before the password is asked
+        password = _read_new_password(_("New password for %s: ") % username, from_stdin=password_stdin)
+        with db.write() as session:
+            account = accounts.find_account(session, username)
+            result = accounts.reset_password(session, Actor.system(), account.id, password)
+    finally:
+        db.dispose()
+    count = result["signed_out_devices"]
+    print(ngettext("New password set for %(username)s; %(count)s device signed out.", "New password set for %(username)s; %(count)s devices signed out.", count)
+          % {"username": username, "count": count})
+    return 0
+
+
+def set_disabled(*, username: str, disabled: bool, data_dir: Path | None, db_url: str | None) -> int:
+    """`admin disable USERNAME` / `admin enable USERNAME`."""
+    from app.services import accounts
+
+    db = Database(db_url or sqlite_url((data_dir or ServerSettings().data_dir) / "chamber.db"))
+    try:
+        db.upgrade()
+        with db.write() as session:
+            result = accounts.set_disabled(session, Actor.system(), accounts.find_account(session, username).id, disabled)
+    finally:
+        db.dispose()
+    if disabled:
+        count = result["signed_out_devices"]
+        print(ngettext("Account %(username)s disabled; %(count)s device signed out.", "Account %(username)s disabled; %(count)s devices signed out.", count)
+              % {"username": username, "count": count})
+    else:
+        print(_("Account %(username)s enabled again.") % {"username": username})
     return 0
 
 

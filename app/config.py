@@ -51,6 +51,7 @@ class ServerSettings:
     advertise: bool = True
     smtp: SmtpSettings | None = None
     invitations: InvitationSettings = field(default_factory=InvitationSettings)
+    pairing_code_minutes: int = 15  # how long a new pairing code works ([pairing] code_minutes)
 
     @property
     def database_url(self) -> str:
@@ -79,6 +80,8 @@ class ServerSettings:
                 changes["smtp"] = SmtpSettings(**smtp)
             if inv:
                 changes["invitations"] = InvitationSettings(**inv)
+            if "pairing" in raw and "code_minutes" in raw["pairing"]:
+                changes["pairing_code_minutes"] = int(raw["pairing"]["code_minutes"])
             if raw.get("name") and not self.name:
                 changes["name"] = str(raw["name"])
         except (OSError, tomllib.TOMLDecodeError, TypeError, ValueError) as exc:

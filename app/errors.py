@@ -96,9 +96,33 @@ class CertificateChangedError(ChamberError):
 
 
 class PairingError(ChamberError):
+    """The key exchange did not prove the code: a mistyped code, or a machine guessing it."""
+
     status = 400
     code = "pairing_failed"
-    message = N_("The pairing code does not match this server. Check the code shown on the server screen and type it again.")
+    message = N_("The server could not prove that it knows this pairing code, so this device did not trust it. Check the code shown on the server and type it again. If it is right, another machine may be answering in the server's place: ask your administrator.")
+
+
+class PairingCodeInvalidError(ChamberError):
+    """Expired, used, burned or unknown: one message, so a guesser learns nothing about which."""
+
+    status = 400
+    code = "pairing_code_invalid"
+    message = N_("This pairing code cannot be used: it has expired, was already used, or is not a code of this server. Ask for a new code on the server and type it within its time limit.")
+
+
+class PairingInterceptedError(ChamberError):
+    """The code was right but the proof names another certificate: someone relays the exchange."""
+
+    status = 495
+    code = "pairing_intercepted"
+    message = N_("Warning: the pairing code is right, but the server that knows it has a different certificate than the machine this device is talking to at %(address)s. Another machine is in the middle, so this device did not trust it. Do not continue; tell your administrator.")
+
+
+class TooManyPairingCodesError(ChamberError):
+    status = 429
+    code = "too_many_pairing_codes"
+    message = N_("There are already %(count)s pairing codes waiting to be used. Use one of them or wait until they expire.")
 
 
 class ServerError(ChamberError):

@@ -1,6 +1,6 @@
 """First run of a chamber server (`main.py setup --data DIR`, ui/views/setup_wizard.py): the chamber's
-name, the first administrator, optional e-mail (SMTP) with a test message, and the pairing code and
-certificate fingerprint to give to the devices.
+name, the first administrator, optional e-mail (SMTP) with a test message, and a one-time pairing code and
+the certificate fingerprint to give to the devices.
 
 It works on the data directory itself, like `admin create-user`, so it can run before the service is
 started (or while it runs: SQLite in WAL mode). The name and the SMTP settings go into
@@ -43,7 +43,6 @@ class SmtpSettingsError(InvalidInputError):
 class ChamberInfo:
     name: str
     server_id: str
-    pairing_code: str
     fingerprint: str  # formatted AA:BB:…
     admins: int
 
@@ -58,9 +57,22 @@ def open_chamber(data_dir: Path, *, name: str = "") -> ChamberInfo:
         with ctx.db.read() as session:
             admins = session.scalar(select(func.count()).select_from(Account).where(Account.role == Role.ADMIN.value, Account.disabled.is_(False))) or 0
         cert = ctx.certificate
-        return ChamberInfo(name=ctx.name, server_id=ctx.server_id, pairing_code=cert.pairing_code, fingerprint=format_fingerprint(cert.fingerprint), admins=int(admins))
+        return ChamberInfo(name=ctx.name, server_id=ctx.server_id, fingerprint=format_fingerprint(cert.fingerprint), admins=int(admins))
     finally:
         ctx.db.dispose()
+
+
+def pairing_code(data_dir: Path, code_id: str | None = None):  # noqa: ANN201 - app.services.pairing.IssuedCode
+    """The one-time code to show on the last page: `code_id` while it works, else a new one."""
+    from app.services.pairing import code_to_show
+    from app.storage.db import Database
+
+    settings = ServerSettings(data_dir=Path(data_dir)).with_config_file()
+    db = Database(settings.database_url)
+    try:
+        return code_to_show(db, code_id, minutes=settings.pairing_code_minutes)
+    finally:
+        db.dispose()
 
 
 def create_admin(data_dir: Path, *, username: str, password: str, display_name: str = "") -> dict:

@@ -1,12 +1,18 @@
-"""A vote of N delegates: every delegate votes within one second (each over their own HTTPS
-connection, as tablets do), then the chair closes the vote → all ballots recorded and the result
-computed. Seconds from the first ballot sent to the result in the chair's hands.
+"""A vote of N delegates: every delegate votes within one second, then the chair closes the vote →
+all ballots recorded and the result computed. Seconds from the first ballot sent to the result in
+the chair's hands.
 
-Baseline, in the same run against the same server process: the same N connections each making
-one `GET /health` spread over the same second (what the network and TLS alone cost). Every
-connection is opened before either is measured, as tablets in the hall are already connected.
+Two ways in the same run, against the same server process:
+- over the event stream (what a tablet does: it holds its stream open to follow the meeting and
+  sends its ballot there; the server writes the ballots in groups, app/server/ballot_lane.py);
+- over HTTPS, a request per ballot on an already open connection (what a tablet falls back to
+  when its stream is down).
+Baseline: the same N connections each making one `GET /health` spread over the same second
+(what the network and TLS alone cost). Every connection is opened before anything is measured,
+as tablets in the hall are already connected.
 
-Prints a table, then one line of JSON: voters, recorded, seconds (and the baseline).
+Prints a table, then one line of JSON: voters, recorded, seconds (the stream path), and the
+HTTPS path and the baseline.
 
     uv run python benchmarks/vote.py [--voters 500] [--spread 1.0]
 """
@@ -23,6 +29,8 @@ import tempfile
 import threading
 import time
 import uuid
+
+import websockets
 from datetime import timedelta
 from pathlib import Path
 
@@ -110,12 +118,62 @@ async def run(base: str, ssl_ctx, tokens: list[str], chair: str, meeting_id: str
         t0 = time.monotonic()
         ballots_seconds, statuses = await spread(tokens, seconds, ballot)
         closed = (await http.post(f"/votes/{vote['id']}/close", headers=chair_h)).json()
-        total = time.monotonic() - t0
+        https_total = time.monotonic() - t0
+
+        # The same vote again, each ballot over the voter's open event stream.
+        vote = (await http.post(f"/meetings/{meeting_id}/votes", json={"question": "Thông qua nghị quyết về đầu tư công năm 2027?", "rule": "absolute"},
+                                headers=chair_h)).json()
+        streams = await open_streams(base, ssl_ctx, tokens)
+        path = f"/votes/{vote['id']}/ballots"
+
+        async def stream_ballot(token: str) -> int:
+            ws, answers = streams[token]
+            op_id = str(uuid.uuid4())
+            answers[op_id] = asyncio.get_running_loop().create_future()
+            choice = "for" if token[-1] not in "ABC" else "against"
+            await ws.send(json.dumps({"type": "op", "id": op_id, "method": "POST", "path": path, "body": {"choice": choice}}))
+            return (await asyncio.wait_for(answers[op_id], 60))["status"]
+
+        t0 = time.monotonic()
+        stream_ballots_seconds, stream_statuses = await spread(tokens, seconds, stream_ballot)
+        stream_closed = (await http.post(f"/votes/{vote['id']}/close", headers=chair_h)).json()
+        stream_total = time.monotonic() - t0
+        for ws, _ in streams.values():
+            await ws.close()
     return {
-        "voters": len(tokens), "recorded": closed["result"]["cast"], "accepted": statuses.count(200), "seconds": round(total, 3),
-        "ballots_seconds": round(ballots_seconds, 3), "bare_seconds": round(bare_seconds, 3), "bare_ok": bare_statuses.count(200),
-        "result": closed["result"],
+        "voters": len(tokens), "recorded": stream_closed["result"]["cast"], "accepted": stream_statuses.count(200), "seconds": round(stream_total, 3),
+        "ballots_seconds": round(stream_ballots_seconds, 3), "result": stream_closed["result"],
+        "https_recorded": closed["result"]["cast"], "https_accepted": statuses.count(200), "https_seconds": round(https_total, 3),
+        "https_ballots_seconds": round(ballots_seconds, 3), "bare_seconds": round(bare_seconds, 3), "bare_ok": bare_statuses.count(200),
     }
+
+
+async def open_streams(base: str, ssl_ctx, tokens: list[str]) -> dict[str, tuple]:  # noqa: ANN001
+    """Every voter's event stream, open and caught up, with a reader that hands each answer to
+    the ballot waiting for it."""
+    url = base.replace("https://", "wss://") + "/api/v1/events?after=1000000000000"
+    streams: dict[str, tuple] = {}
+
+    async def one(token: str) -> None:
+        ws = await websockets.connect(url, ssl=ssl_ctx, additional_headers={"Authorization": f"Bearer {token}"}, max_size=None, ping_interval=None, open_timeout=60)
+        answers: dict[str, asyncio.Future] = {}
+        synced = asyncio.Event()
+
+        async def read() -> None:
+            async for raw in ws:
+                msg = json.loads(raw)
+                if msg["type"] == "synced":
+                    synced.set()
+                elif msg["type"] == "op_result" and msg["id"] in answers:
+                    answers[msg["id"]].set_result(msg)
+
+        asyncio.create_task(read())
+        await asyncio.wait_for(synced.wait(), 60)
+        streams[token] = (ws, answers)
+
+    for start in range(0, len(tokens), 50):  # as tablets join: not all 500 handshakes at once
+        await asyncio.gather(*(one(t) for t in tokens[start : start + 50]))
+    return streams
 
 
 def main() -> None:
@@ -147,14 +205,16 @@ def main() -> None:
         server.terminate()
         server.wait(10)
     ratio = round(figures["seconds"] / figures["bare_seconds"], 2) if figures["bare_seconds"] else None
-    print(f"{'':<34} {'seconds':>8} {'ok':>6}")
-    print(f"{'bare: GET /health per connection':<34} {figures['bare_seconds']:>8} {figures['bare_ok']:>6}")
-    print(f"{'ballots sent and answered':<34} {figures['ballots_seconds']:>8} {figures['accepted']:>6}")
-    print(f"{'…and the vote closed with result':<34} {figures['seconds']:>8} {figures['recorded']:>6}")
-    print(f"ratio vs bare: {ratio}; result: {figures['result']['counts']} adopted={figures['result']['adopted']}")
+    print(f"{'':<44} {'seconds':>8} {'ok':>6}")
+    print(f"{'bare: GET /health per connection':<44} {figures['bare_seconds']:>8} {figures['bare_ok']:>6}")
+    print(f"{'HTTPS: ballots sent and answered':<44} {figures['https_ballots_seconds']:>8} {figures['https_accepted']:>6}")
+    print(f"{'HTTPS: …and the vote closed with result':<44} {figures['https_seconds']:>8} {figures['https_recorded']:>6}")
+    print(f"{'event stream: ballots sent and answered':<44} {figures['ballots_seconds']:>8} {figures['accepted']:>6}")
+    print(f"{'event stream: …and the vote closed with result':<44} {figures['seconds']:>8} {figures['recorded']:>6}")
+    print(f"event stream vs bare: {ratio}; result: {figures['result']['counts']} adopted={figures['result']['adopted']}")
     print(json.dumps({"voters": figures["voters"], "recorded": figures["recorded"], "seconds": figures["seconds"], "accepted": figures["accepted"],
-                      "ballots_seconds": figures["ballots_seconds"], "bare_seconds": figures["bare_seconds"], "ratio_vs_bare": ratio, "spread_seconds": args.spread}))
-
+                      "ballots_seconds": figures["ballots_seconds"], "https_seconds": figures["https_seconds"], "https_recorded": figures["https_recorded"],
+                      "bare_seconds": figures["bare_seconds"], "ratio_vs_bare": ratio, "spread_seconds": args.spread}))
 
 if __name__ == "__main__":
     main()

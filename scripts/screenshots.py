@@ -36,6 +36,7 @@ from app import i18n  # noqa: E402
 from app.demo import DEMO_PASSWORD, DELEGATES  # noqa: E402
 from app.domain.roles import Actor, Role  # noqa: E402
 from app.net.discovery import DiscoveredServer  # noqa: E402
+from app.services import pairing  # noqa: E402
 from app.sync.profile import Profile  # noqa: E402
 from ui.application import create_application  # noqa: E402
 from ui.flows.demo import DemoFlow  # noqa: E402
@@ -412,10 +413,12 @@ def main() -> int:
         connect.servers.address.setText(f"127.0.0.1:{runner.port}")
         connect.servers.connect_button.click()
         wait_until(lambda: connect.stack.currentWidget() is connect.pair_page, 10, "the pair page")
-        connect.pair_page.code.setText(ctx.certificate.pairing_code[:9])
+        with ctx.db.write() as session:
+            code = pairing.issue_code(session, Actor.system()).code
+        connect.pair_page.code.setText(code[:9])
         connect.pair_page.code.setFocus()
         save(connect, out, "pair")
-        connect.pair_page.code.setText(ctx.certificate.pairing_code)
+        connect.pair_page.code.setText(code)
         connect.pair_page.pair_button.click()
         wait_until(lambda: connect.stack.currentWidget() is connect.login_page, 10, "the login page")
         connect.login_page.username.setText("thuky")

@@ -23,11 +23,14 @@ from app.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    PairingCodeInvalidError,
+    PairingError,
     PermissionDeniedError,
     ServerError,
     ServerUnreachableError,
     SessionExpiredError,
     TooManyAttemptsError,
+    TooManyPairingCodesError,
 )
 from app.i18n import current_language
 from app.net.tls import client_ssl_context, is_certificate_error
@@ -46,6 +49,9 @@ _BY_CODE: dict[str, type[ChamberError]] = {
         InvalidInputError,
         TooManyAttemptsError,
         ServerError,
+        PairingError,
+        PairingCodeInvalidError,
+        TooManyPairingCodesError,
     )
 }
 
@@ -59,13 +65,18 @@ def error_from_response(response: httpx.Response) -> ChamberError:
         body = response.json()
     except ValueError:
         body = {}
+    return error_from_body(response.status_code, body if isinstance(body, dict) else {})
+
+
+def error_from_body(status: int, body: dict[str, Any]) -> ChamberError:
+    """The typed error behind a server's error body (from HTTPS or from the event stream)."""
     code = body.get("error", "")
     base = _BY_CODE.get(code)
     if base is None:
-        base = ServerError if response.status_code >= 500 else InvalidInputError
+        base = ServerError if status >= 500 else InvalidInputError
     cls = type(base.__name__, (base,), {})  # keep isinstance() checks; carry the server's message
     err = cls(body.get("message_id") or base.message, **(body.get("params") or {}))
-    err.status = response.status_code
+    err.status = status
     err.code = code or base.code
     return err
 
@@ -157,6 +168,9 @@ class ApiClient:
 
     def get_agenda(self, meeting_id: str) -> list[dict]:
         return self.request("GET", f"/meetings/{meeting_id}/agenda")
+
+    def issue_pairing_code(self, minutes: int | None = None) -> dict:
+        return self.request("POST", "/pairing/codes", json={"minutes": minutes} if minutes else {})
 
     def close(self) -> None:
         self._http.close()

@@ -12,8 +12,21 @@ class _Strict(BaseModel):
 
 class LoginRequest(_Strict):
     username: str = Field(max_length=200)
-    password: str = Field(max_length=1000)
+    password: str = Field(max_length=2000)  # above the domain's limit (app/domain/passwords.py): a password that may be set may be typed
     device_name: str = Field(default="", max_length=200)
+
+
+class PasswordChange(_Strict):
+    current_password: str = Field(max_length=2000)
+    new_password: str = Field(max_length=2000)  # the domain refuses more than 1024 with its own message
+
+
+class PasswordReset(_Strict):
+    new_password: str = Field(max_length=2000)
+
+
+class AccountDisabled(_Strict):
+    disabled: bool
 
 
 class MeetingCreate(_Strict):
@@ -56,3 +69,18 @@ class AgendaItemPatch(_Strict):
 class AgendaMove(_Strict):
     parent_id: str | None = None
     position: int = Field(ge=0, le=10_000)
+
+
+class PairingCodeRequest(_Strict):
+    minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+
+
+class PairingStart(_Strict):
+    lookup: str = Field(pattern=r"^[0-9]{4}$")
+    client_message: str = Field(max_length=200)  # base64 of a 33-byte SPAKE2 message
+
+
+class PairingFinish(_Strict):
+    pairing_id: str = Field(max_length=100)
+    client_confirm: str = Field(max_length=128)
+    device_name: str = Field(default="", max_length=200)

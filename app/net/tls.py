@@ -1,10 +1,10 @@
-"""TLS trust for Chamber: the server's self-signed certificate, its fingerprint and pairing code,
-and the pinned client context that trusts exactly one paired server.
+"""TLS trust for Chamber: the server's self-signed certificate, its fingerprint, and the pinned
+client context that trusts exactly one paired server.
 
 A chamber has no public CA and often no DNS name, so each server makes its own certificate once
-and clients pin it: the first contact reads the certificate without verification, the user
-confirms the pairing code shown on the server screen, and from then on the client trusts that
-certificate and nothing else. A different machine answering at the same address fails the
+and clients pin it: the first contact reads the certificate without verification, a one-time
+pairing code proves that the server holding it is the real one (app/net/pairing.py), and from
+then on the client trusts that certificate and nothing else. A different machine answering at the same address fails the
 handshake before any password is sent (`is_certificate_error` lets the client say so clearly).
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import ipaddress
 import logging
 import os
@@ -28,7 +27,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from app.errors import PairingError, ServerUnreachableError
+from app.errors import ServerUnreachableError
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +36,6 @@ KEY_FILENAME = "server.key"
 VALIDITY = dt.timedelta(days=3650)
 # Accept a client clock that is a little behind the server's when the certificate is brand new.
 BACKDATE = dt.timedelta(days=1)
-PAIRING_CODE_DIGITS = 12
-_PAIRING_LABEL = b"chamber-pairing:"
 _FINGERPRINT_RE = re.compile(r"[0-9a-f]{64}")
 
 
@@ -50,10 +47,6 @@ class ServerCertificate:
     key_path: Path
     pem: str
     fingerprint: str
-
-    @property
-    def pairing_code(self) -> str:
-        return pairing_code(self.fingerprint)
 
 
 # --- certificate -------------------------------------------------------------------------------
@@ -177,7 +170,7 @@ def _write_atomic(path: Path, data: bytes, *, mode: int) -> None:
         raise
 
 
-# --- fingerprint and pairing code --------------------------------------------------------------
+# --- fingerprint -----------------------------------------------------------------------------
 
 
 def fingerprint_of_pem(pem: str) -> str:
@@ -200,40 +193,13 @@ def format_fingerprint(fingerprint: str) -> str:
     return ":".join(fp[i : i + 2] for i in range(0, len(fp), 2))
 
 
-def pairing_code(fingerprint: str) -> str:
-    """The short code the server shows and the user types on a new client: '1234 5678 9012'.
-
-    The code is derived from the certificate itself, so the server keeps no pairing secret and
-    the code cannot drift from the certificate it vouches for. A machine in the middle would have
-    to present a certificate whose code matches the one on the server screen: about 10^12 ≈ 2^40
-    key generations for one target code, far more than an attacker can do while a user waits.
-    """
-    digest = hashlib.sha256(_PAIRING_LABEL + bytes.fromhex(normalise_fingerprint(fingerprint)))
-    number = int.from_bytes(digest.digest()[:8], "big") % 10**PAIRING_CODE_DIGITS
-    digits = f"{number:0{PAIRING_CODE_DIGITS}d}"
-    return " ".join(digits[i : i + 4] for i in range(0, PAIRING_CODE_DIGITS, 4))
-
-
-def normalise_code(text: str) -> str:
-    """Drop the spaces and dashes people type between groups of digits."""
-    return re.sub(r"[\s\-\u2010-\u2015]", "", text)
-
-
-def verify_pairing_code(fingerprint: str, typed: str) -> None:
-    """Raise PairingError unless `typed` is the pairing code of `fingerprint`."""
-    expected = normalise_code(pairing_code(fingerprint)).encode("ascii")
-    # Constant-time, and on bytes because compare_digest refuses non-ASCII str input.
-    if not hmac.compare_digest(expected, normalise_code(typed).encode("utf-8")):
-        raise PairingError()
-
-
 # --- client and server contexts ----------------------------------------------------------------
 
 
 def fetch_server_certificate(host: str, port: int, *, timeout: float = 5.0) -> str:
     """Read the certificate a server presents, without trusting it (first pairing only).
 
-    The result must not be trusted until the user has confirmed its pairing code.
+    The result must not be trusted until a pairing code has proven it (app/sync/profile.py `pair`).
     """
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False

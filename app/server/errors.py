@@ -39,16 +39,20 @@ def error_response(err: ChamberError, request: Request) -> JSONResponse:
 
 
 def _storage_error(err: OperationalError, request: Request) -> ServerError:
+    return storage_error(err, f"{request.method} {request.url.path}")
+
+
+def storage_error(err: OperationalError, where: str) -> ServerError:
     """The database could not write: a full disk or a lock held too long are the server's
     trouble, reported as such (the transaction was rolled back, the client will retry)."""
     text = str(err.orig).lower()
     if "full" in text or "no space" in text or "disk i/o" in text:
-        log.error("database cannot write on %s %s (disk full?): %s", request.method, request.url.path, err.orig)
+        log.error("database cannot write on %s (disk full?): %s", where, err.orig)
         return StorageFullError()
     if "locked" in text or "busy" in text or "could not obtain lock" in text:
-        log.warning("database busy on %s %s: %s", request.method, request.url.path, err.orig)
+        log.warning("database busy on %s: %s", where, err.orig)
         return DatabaseBusyError()
-    log.error("database error on %s %s: %s", request.method, request.url.path, err.orig)
+    log.error("database error on %s: %s", where, err.orig)
     return ServerError()
 
 

@@ -1,4 +1,8 @@
-"""Accounts, passwords (argon2id) and device tokens (random, stored hashed, revocable)."""
+"""Accounts, passwords (argon2id) and device tokens (random, stored hashed, revocable).
+
+A password change signs out the account's other devices; an administrator's reset, and disabling
+an account, sign out all of them. These return the ended token ids, so the server can also close
+those devices' event streams at once."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain.clock import aware, iso
@@ -53,6 +57,24 @@ class InvalidRoleError(InvalidInputError):
     message = N_("Unknown role %(role)s. Choose one of: admin, secretariat, chair, delegate, kiosk, guest.")
 
 
+class WrongCurrentPasswordError(InvalidInputError):
+    code = "wrong_current_password"
+    message = N_("The current password is not right. Nothing was changed.")
+
+
+class AccountDisabledError(PermissionDeniedError):
+    code = "account_disabled"
+    message = N_("This account is disabled. Ask your administrator to enable it again.")
+
+
+class UnknownAccountError(NotFoundError):
+    message = N_("There is no account with the user name %(username)s.")
+
+
+class CannotDisableOwnAccountError(ConflictError):
+    message = N_("You cannot disable your own account: nobody could enable it again from it.")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -72,6 +94,7 @@ def account_dict(a: Account) -> dict[str, Any]:
         "display_name": a.display_name or (a.person.full_name if a.person else a.username),
         "person_id": a.person_id,
         "language": a.language,
+        "disabled": bool(a.disabled),
     }
 
 
@@ -123,21 +146,16 @@ def login(session: Session, *, username: str, password: str, device_name: str = 
         audit(session, None, "login.failed", username, username=username, device=device_name)
         session.info[KEEP_ON_REFUSAL] = True  # the audit entry stays although the login fails
         raise AuthenticationError()
-    locked_until = _aware(account.locked_until)
-    if locked_until and locked_until > now:
-        raise TooManyAttemptsError(seconds=int((locked_until - now).total_seconds()) + 1)
-    try:
-        _hasher.verify(account.password_hash, password or "")
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        account.failed_logins += 1
-        if account.failed_logins >= MAX_FAILED_LOGINS:
-            account.locked_until = now + LOCKOUT
-            account.failed_logins = 0
+    _check_not_locked(account, now)
+    if not _password_matches(account, password, now):
         audit(session, None, "login.failed", username, username=username, device=device_name)
         session.info[KEEP_ON_REFUSAL] = True  # the failure count (lockout) and audit entry stay
-        raise AuthenticationError() from None
-    if account.disabled:
         raise AuthenticationError()
+    if account.disabled:
+        # Said plainly only to someone who knows the password: no hint for a guesser.
+        audit(session, None, "login.disabled", username, username=username, device=device_name)
+        session.info[KEEP_ON_REFUSAL] = True
+        raise AccountDisabledError()
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     account.failed_logins = 0
@@ -160,6 +178,103 @@ def login(session: Session, *, username: str, password: str, device_name: str = 
         "expires_at": iso(device.expires_at),
         "account": account_dict(account),
     }
+
+
+def _check_not_locked(account: Account, now) -> None:  # noqa: ANN001
+    locked_until = _aware(account.locked_until)
+    if locked_until and locked_until > now:
+        raise TooManyAttemptsError(seconds=int((locked_until - now).total_seconds()) + 1)
+
+
+def _password_matches(account: Account, password: str, now) -> bool:  # noqa: ANN001
+    """Verify `password`; a wrong one counts towards the account's lockout, as a failed login."""
+    try:
+        _hasher.verify(account.password_hash, password or "")
+        return True
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        account.failed_logins += 1
+        if account.failed_logins >= MAX_FAILED_LOGINS:
+            account.locked_until = now + LOCKOUT
+            account.failed_logins = 0
+        return False
+
+
+def _revoke_tokens(session: Session, account_id: str, *, keep: str | None = None) -> list[str]:
+    """End every live token of the account except `keep`; the ids of those ended."""
+    query = select(DeviceToken.id).where(DeviceToken.account_id == account_id, DeviceToken.revoked_at.is_(None))
+    if keep:
+        query = query.where(DeviceToken.id != keep)
+    ids = list(session.scalars(query))
+    if ids:
+        session.execute(update(DeviceToken).where(DeviceToken.id.in_(ids)).values(revoked_at=utcnow()))
+    return ids
+
+
+def _target(session: Session, actor: Actor, account_id: str) -> Account:
+    if actor.role != Role.ADMIN:
+        raise PermissionDeniedError()
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFoundError()
+    return account
+
+
+def change_password(session: Session, actor: Actor, current_password: str, new_password: str) -> dict[str, Any]:
+    """The user's own change: the current password first (a wrong one counts as a failed login),
+    then the rules of a new password. Signs out the account's other devices, not this one.
+    Returns {"signed_out_devices": count, "revoked_token_ids": [...]}."""
+    account = session.get(Account, actor.account_id) if actor.account_id else None
+    if account is None:
+        raise PermissionDeniedError()
+    now = utcnow()
+    _check_not_locked(account, now)
+    if not _password_matches(account, current_password, now):
+        audit(session, actor, "password.change.failed", account.username)
+        session.info[KEEP_ON_REFUSAL] = True  # the failure count (lockout) and audit entry stay
+        raise WrongCurrentPasswordError()
+    account.failed_logins = 0
+    account.locked_until = None
+    check_new_password(new_password, username=account.username)
+    account.password_hash = hash_password(new_password)
+    revoked = _revoke_tokens(session, account.id, keep=actor.token_id)
+    audit(session, actor, "password.change", account.username, signed_out=len(revoked))
+    return {"signed_out_devices": len(revoked), "revoked_token_ids": revoked}
+
+
+def reset_password(session: Session, actor: Actor, account_id: str, new_password: str) -> dict[str, Any]:
+    """An administrator sets a new password (a forgotten one, or a suspected leak): every device
+    of the account is signed out and a lockout is lifted."""
+    account = _target(session, actor, account_id)
+    check_new_password(new_password, username=account.username)
+    account.password_hash = hash_password(new_password)
+    account.failed_logins = 0
+    account.locked_until = None
+    revoked = _revoke_tokens(session, account.id)
+    audit(session, actor, "password.reset", account.username, signed_out=len(revoked))
+    return {"signed_out_devices": len(revoked), "revoked_token_ids": revoked}
+
+
+def set_disabled(session: Session, actor: Actor, account_id: str, disabled: bool) -> dict[str, Any]:
+    """Disable (every device signed out, logins refused) or enable an account again."""
+    account = _target(session, actor, account_id)
+    if disabled and account.id == actor.account_id:
+        raise CannotDisableOwnAccountError()
+    revoked: list[str] = []
+    if bool(account.disabled) != bool(disabled):
+        account.disabled = bool(disabled)
+        audit(session, actor, "account.disable" if disabled else "account.enable", account.username)
+    if disabled:
+        revoked = _revoke_tokens(session, account.id)
+    session.flush()
+    return {**account_dict(account), "signed_out_devices": len(revoked), "revoked_token_ids": revoked}
+
+
+def find_account(session: Session, username: str) -> Account:
+    username = (username or "").strip().lower()[:64]
+    account = session.scalar(select(Account).where(Account.username == username))
+    if account is None:
+        raise UnknownAccountError(username=username)
+    return account
 
 
 def authenticate(session: Session, token: str) -> Actor:

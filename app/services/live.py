@@ -534,9 +534,12 @@ def receipt_hash(vote_id: str, receipt: str) -> str:
     return hashlib.sha256(f"{vote_id}:{receipt}".encode()).hexdigest()
 
 
-def cast_ballot(session: Session, actor: Actor, vote_id: str, *, choice: Any, receipt: Any = None, on_behalf_of: Any = None) -> dict[str, Any]:
+def cast_ballot(session: Session, actor: Actor, vote_id: str, *, choice: Any, receipt: Any = None, on_behalf_of: Any = None, announce: bool = True) -> dict[str, Any]:
     """Record (or change) the caller's ballot — or, as an approved proxy, the ballot of the seat
-    `on_behalf_of` (app/services/proxies.py). One ballot per seat and vote, whatever is resent."""
+    `on_behalf_of` (app/services/proxies.py). One ballot per seat and vote, whatever is resent.
+
+    `announce=False` leaves the running count to the caller, who writes many ballots in one
+    transaction and calls `announce_ballots` once (app/server/ballot_lane.py)."""
     person_id = _person_id(actor)
     vote = _vote(session, vote_id, lock=True)
     meeting = get_meeting_row(session, actor, vote.meeting_id)
@@ -578,13 +581,23 @@ def cast_ballot(session: Session, actor: Actor, vote_id: str, *, choice: Any, re
         audit(session, actor, "vote.ballot", vote.question, vote_id=vote.id, meeting_id=meeting.id, **seen,
               **({"on_behalf_of": person_id} if person_id != actor.person_id else {}))
     session.flush()
-    cast = _cast_count(session, vote)
-    data: dict[str, Any] = {"vote_id": vote.id, "meeting_id": vote.meeting_id, "cast": cast, "eligible_count": len(vote.eligible)}
+    if announce:
+        _announce(session, actor, vote, meeting)
+    # The answer (kept with the operation id for replays) never says how a secret ballot went.
+    return {"vote_id": vote.id, "voted": True, "choice": None if vote.secret else choice, "at": iso(now)}
+
+
+def announce_ballots(session: Session, actor: Actor, vote_id: str) -> None:
+    """Tell the chair's side how many have voted (and, for a named vote, the running count)."""
+    vote = _vote(session, vote_id)
+    _announce(session, actor, vote, session.get(Meeting, vote.meeting_id))
+
+
+def _announce(session: Session, actor: Actor, vote: Vote, meeting: Meeting) -> None:
+    data: dict[str, Any] = {"vote_id": vote.id, "meeting_id": vote.meeting_id, "cast": _cast_count(session, vote), "eligible_count": len(vote.eligible)}
     if not vote.secret:
         data["counts"] = rules.tally(list(vote.options), _choices(session, vote))
     record_event(session, kind="ballot", action="cast", entity_id=vote.id, data=data, actor=actor, meeting_id=meeting.id, body_id=meeting.body_id)
-    # The answer (kept with the operation id for replays) never says how a secret ballot went.
-    return {"vote_id": vote.id, "voted": True, "choice": None if vote.secret else choice, "at": iso(now)}
 
 
 def close_vote(session: Session, actor: Actor, vote_id: str) -> dict[str, Any]:

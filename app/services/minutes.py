@@ -26,6 +26,7 @@ from app.storage.models import (
     FollowUpTask,
     ItemConclusion,
     LiveMeeting,
+    Meeting,
     MeetingMinutes,
     MinutesVersion,
     Person,
@@ -140,6 +141,14 @@ def minutes_version(session: Session, actor: Actor, meeting_id: str, version: in
     return {"meeting_id": meeting_id, "version": row.version, "text": row.text, "saved_at": iso(row.saved_at), "saved_by_name": row.saved_by_name}
 
 
+def _event(session: Session, actor: Actor, action: str, minutes: dict[str, Any]) -> None:
+    """The change event of a save or an approval, without the text (the open editors fetch it).
+    With the meeting's body: app/services/visibility.py sends approved minutes to its members."""
+    meeting = session.get(Meeting, minutes["meeting_id"])
+    record_event(session, kind="minutes", action=action, entity_id=minutes["meeting_id"], data={k: v for k, v in minutes.items() if k != "text"},
+                 actor=actor, meeting_id=minutes["meeting_id"], body_id=meeting.body_id if meeting else None)
+
+
 def _lock_row(session: Session, meeting_id: str) -> MeetingMinutes:
     row = session.get(MeetingMinutes, meeting_id, with_for_update=True)
     if row is None:
@@ -168,7 +177,7 @@ def save_minutes(session: Session, actor: Actor, meeting_id: str, body: dict[str
     session.flush()
     result = _minutes_dict(row, meeting_id, text, _versions(session, meeting_id))
     audit(session, actor, "minutes.save", record["meeting"]["title"], meeting_id=meeting_id, version=row.version, characters=len(text))
-    record_event(session, kind="minutes", action="saved", entity_id=meeting_id, data={k: v for k, v in result.items() if k != "text"}, actor=actor, meeting_id=meeting_id)
+    _event(session, actor, "saved", result)
     return result
 
 
@@ -197,5 +206,5 @@ def approve_minutes(session: Session, actor: Actor, meeting_id: str, body: dict[
     versions = _versions(session, meeting_id)
     result = _minutes_dict(row, meeting_id, versions[-1].text, versions)
     audit(session, actor, "minutes.approve", record["meeting"]["title"], meeting_id=meeting_id, version=row.version)
-    record_event(session, kind="minutes", action="approved", entity_id=meeting_id, data={k: v for k, v in result.items() if k != "text"}, actor=actor, meeting_id=meeting_id)
+    _event(session, actor, "approved", result)
     return result

@@ -23,6 +23,7 @@ from app.storage.models import Person, VoteProxy
 
 DECIDERS = frozenset({Role.ADMIN, Role.SECRETARIAT})
 VIEWERS = rules.RUNNERS | rules.PARTICIPANTS
+PREVIOUS_PROXY = "previous_proxy_id"  # in a proxy event's data: the member named before
 
 
 class ProxyNotFoundError(NotFoundError):
@@ -44,9 +45,12 @@ def proxy_dict(session: Session, row: VoteProxy) -> dict[str, Any]:
             "requested_at": iso(row.requested_at), "decided_at": iso(row.decided_at) if row.decided_at else None}
 
 
-def _event(session: Session, actor: Actor, row: VoteProxy, action: str, body_id: str | None) -> dict[str, Any]:
+def _event(session: Session, actor: Actor, row: VoteProxy, action: str, body_id: str | None, previous_proxy_id: str | None = None) -> dict[str, Any]:
+    """Record the change; `previous_proxy_id`: the member named before (a delegate who changed
+    their proxy), whose open dialog must drop it (app/services/visibility.py)."""
     data = proxy_dict(session, row)
-    record_event(session, kind="proxy", action=action, entity_id=row.id, data=data, actor=actor, meeting_id=row.meeting_id, body_id=body_id)
+    extra = {PREVIOUS_PROXY: previous_proxy_id} if previous_proxy_id and previous_proxy_id != row.proxy_id else {}
+    record_event(session, kind="proxy", action=action, entity_id=row.id, data={**data, **extra}, actor=actor, meeting_id=row.meeting_id, body_id=body_id)
     return data
 
 
@@ -64,12 +68,13 @@ def name_proxy(session: Session, actor: Actor, meeting_id: str, body: dict[str, 
     if actor.person_id not in members or not isinstance(proxy_id, str) or proxy_id not in members or proxy_id == actor.person_id:
         raise ProxyNotMemberError()
     row = session.scalar(select(VoteProxy).where(VoteProxy.meeting_id == meeting.id, VoteProxy.principal_id == actor.person_id).with_for_update())
+    previous = row.proxy_id if row is not None else None
     if row is None:
         row = VoteProxy(meeting_id=meeting.id, principal_id=actor.person_id, proxy_id=proxy_id)
         session.add(row)
     row.proxy_id, row.state, row.requested_at, row.decided_at, row.decided_by = proxy_id, "requested", utcnow(), None, None
     session.flush()
-    data = _event(session, actor, row, "requested", meeting.body_id)
+    data = _event(session, actor, row, "requested", meeting.body_id, previous)
     audit(session, actor, "proxy.name", data["principal_name"], proxy_id=row.id, meeting_id=meeting.id, principal_id=row.principal_id,
           proxy_person_id=row.proxy_id, proxy_name=data["proxy_name"])
     return data
@@ -99,8 +104,16 @@ def list_proxies(session: Session, actor: Actor, meeting_id: str) -> list[dict[s
     query = select(VoteProxy).where(VoteProxy.meeting_id == meeting.id).order_by(VoteProxy.requested_at, VoteProxy.id)
     rows = list(session.scalars(query))
     if actor.role not in rules.RUNNERS:
-        rows = [r for r in rows if actor.person_id in (r.principal_id, r.proxy_id)]
+        rows = [r for r in rows if may_see(actor.role, actor.person_id, r.principal_id, r.proxy_id)]
     return [proxy_dict(session, r) for r in rows]
+
+
+def may_see(role: str | None, person_id: str | None, principal_id: str | None, proxy_id: str | None) -> bool:
+    """The chair's side sees every proxy; a delegate those they gave or hold (the list and the
+    change events follow this one rule)."""
+    if role in rules.RUNNERS:
+        return True
+    return role in VIEWERS and person_id is not None and person_id in (principal_id, proxy_id)
 
 
 def represented_seats(session: Session, meeting_id: str, present: list[str]) -> list[str]:

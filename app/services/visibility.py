@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.domain.meetings import HIDDEN_FROM_DELEGATES
-from app.domain.roles import EDITORS, Actor
+from app.domain.roles import EDITORS, Actor, Role
 from app.services.meetings import MOVED_TO, invited_meeting_ids, visible_body_ids
 
 _HIDDEN = {s.value for s in HIDDEN_FROM_DELEGATES}
@@ -62,6 +62,10 @@ def visible_event(scope: Scope, event: dict[str, Any]) -> dict[str, Any] | None:
         return _document_event(scope, event)
     if event["kind"] == "annotation":
         return _annotation_event(scope, event)
+    if event["kind"] == "minutes":
+        return _minutes_event(scope, event)
+    if event["kind"] == "proxy":
+        return _proxy_event(scope, event)
     if scope.all_meetings:
         return event
     if event["kind"] not in ("meeting", "agenda", "live", "task") or (event.get("body_id") not in scope.body_ids and event.get("meeting_id") not in scope.meeting_ids):
@@ -111,5 +115,33 @@ def _annotation_event(scope: Scope, event: dict[str, Any]) -> dict[str, Any] | N
         return event
     previous = data.get("previous_audience")
     if previous and audience_includes(previous, account_id=scope.account_id, person_id=scope.person_id):
+        return {**event, "action": "deleted", "data": None}
+    return None
+
+
+def _minutes_event(scope: Scope, event: dict[str, Any]) -> dict[str, Any] | None:
+    """A draft's event goes to those who edit and approve the minutes (the chair's side); once
+    approved, also to the members of the meeting's body (the delegates who see the meeting)."""
+    from app.domain.live import RUNNERS
+
+    if scope.role in RUNNERS:
+        return event
+    if scope.role != Role.DELEGATE or (event.get("data") or {}).get("state") != "approved":
+        return None
+    return event if event.get("body_id") in scope.body_ids or event.get("meeting_id") in scope.meeting_ids else None
+
+
+def _proxy_event(scope: Scope, event: dict[str, Any]) -> dict[str, Any] | None:
+    """A proxy's event goes to whoever sees the meeting and may see that proxy by the rule of
+    `proxies.list_proxies` (the chair's side all, a delegate those they gave or hold); the member
+    named before, when a delegate changes their proxy, receives it as deleted."""
+    from app.services.proxies import PREVIOUS_PROXY, may_see
+
+    if not scope.all_meetings and event.get("body_id") not in scope.body_ids and event.get("meeting_id") not in scope.meeting_ids:
+        return None
+    data = event.get("data") or {}
+    if may_see(scope.role, scope.person_id, data.get("principal_id"), data.get("proxy_id")):
+        return event
+    if may_see(scope.role, scope.person_id, None, data.get(PREVIOUS_PROXY)):
         return {**event, "action": "deleted", "data": None}
     return None

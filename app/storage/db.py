@@ -62,6 +62,12 @@ class Database:
             if self.url.database and self.url.database != ":memory:":
                 Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
+            if self.url.database and self.url.database != ":memory:":
+                # The server answers on up to 40 worker threads at once. With the default pool of
+                # 5 (+10 overflow) a busy moment opens and closes a connection per request, each
+                # paying its PRAGMAs; an idle SQLite connection costs next to nothing to keep.
+                kwargs["pool_size"] = 40
+                kwargs["max_overflow"] = 20
         else:
             kwargs["pool_pre_ping"] = True
             kwargs["pool_size"] = 10

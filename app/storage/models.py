@@ -592,3 +592,21 @@ class VoteProxy(Base):
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(36))
+
+
+# --- pairing codes (app/services/pairing.py; migration 0011) --------------------------------------
+class PairingCode(Base):
+    """A one-time code a new device types to pair: '1234 5678 9012'. The first group (`lookup`)
+    finds the row; the other eight digits (`secret`) are the SPAKE2 password, kept in clear because
+    the server needs it for the key exchange (it lives for minutes and works once)."""
+
+    __tablename__ = "pairing_codes"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    lookup: Mapped[str] = mapped_column(String(8), index=True)
+    secret: Mapped[str] = mapped_column(String(16))
+    issued_by: Mapped[str] = mapped_column(String(64), default="")
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_device: Mapped[str] = mapped_column(String(200), default="")
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)

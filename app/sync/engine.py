@@ -18,18 +18,19 @@ from enum import StrEnum
 from typing import Any, Callable
 
 import websockets
-from websockets.exceptions import InvalidStatus, WebSocketException
+from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 from app.domain.annotations import EVENT_SCOPE_KEYS
 from app.errors import CertificateChangedError, ChamberError, NotFoundError, PermissionDeniedError, ServerUnreachableError, SessionExpiredError
 from app.events import Change, EventBus
-from app.net.client import ApiClient
+from app.net.client import ApiClient, error_from_body
 from app.sync.cache import LocalCache
 from app.sync.pending import replay_agenda, replay_annotation, replay_annotations, replay_invitation
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 10.0
+SESSION_ENDED = 4401  # the server closed the stream: this device's token was ended (app/server/routes/events.py)
 
 
 class ConnectionState(StrEnum):
@@ -39,6 +40,12 @@ class ConnectionState(StrEnum):
     CERTIFICATE_CHANGED = "certificate_changed"
     SESSION_EXPIRED = "session_expired"
     STOPPED = "stopped"
+
+
+# Operations the server takes over the open event stream (app/server/routes/events.py): a vote's
+# ballots all arrive within a second, and a request each would cost more than the ballot.
+STREAM_KINDS = frozenset({"ballot"})
+STREAM_ANSWER_TIMEOUT = 5.0
 
 
 class _Reset(Exception):
@@ -59,6 +66,7 @@ class SyncEngine:
         self._stopping: asyncio.Event | None = None
         self._ws = None
         self._ready = threading.Event()
+        self._answers: dict[str, asyncio.Future] = {}
 
     # --- control from any thread --------------------------------------------------------------
     def start(self) -> None:
@@ -187,6 +195,10 @@ class SyncEngine:
                 try:
                     async for raw in ws:
                         await self._handle(json.loads(raw), after)
+                except ConnectionClosed as closed:
+                    if closed.rcvd is not None and closed.rcvd.code == SESSION_ENDED:
+                        await asyncio.to_thread(self.api.me)  # raises SessionExpiredError: signed out elsewhere
+                    raise
                 finally:
                     stop_wait.cancel()
                     self._ws = None
@@ -213,6 +225,10 @@ class SyncEngine:
             self._wake.set()
         elif kind == "event":
             await self._apply(msg)
+        elif kind == "op_result":
+            waiting = self._answers.get(msg.get("id"))
+            if waiting is not None and not waiting.done():
+                waiting.set_result(msg)
 
     async def _apply(self, ev: dict[str, Any]) -> None:
         kind, action, entity_id = ev["kind"], ev["action"], ev["id"]
@@ -324,7 +340,7 @@ class SyncEngine:
         while (op := self.cache.next_pending()) is not None:
             self.cache.mark_attempt(op["operation_id"])
             try:
-                answer = await asyncio.to_thread(self.api.request, op["method"], op["path"], json=op["body"], operation_id=op["operation_id"])
+                answer = await self._send(op)
             except (ServerUnreachableError, CertificateChangedError, SessionExpiredError):
                 if self._ws is not None:
                     await self._ws.close()
@@ -344,6 +360,34 @@ class SyncEngine:
                     self.cache.put_attendance_event(answer["event"])
                 self.cache.mark_done(op["operation_id"])
             self.bus.publish(Change("outbox", (op["operation_id"],)))
+
+    async def _send(self, op: dict[str, Any]) -> Any:
+        """Send one operation: over the event stream when it takes that kind, else over HTTPS.
+        Both carry the same operation id, so one that went both ways still counts once."""
+        if op["kind"] in STREAM_KINDS:
+            reply = await self._over_stream(op)
+            if reply is not None and not reply.get("unsupported"):
+                if reply.get("status", 500) >= 400:
+                    raise error_from_body(reply["status"], reply.get("error") or {})
+                return reply.get("body")
+        return await asyncio.to_thread(self.api.request, op["method"], op["path"], json=op["body"], operation_id=op["operation_id"])
+
+    async def _over_stream(self, op: dict[str, Any]) -> dict[str, Any] | None:
+        """The server's answer, or None when the stream is down or did not answer in time."""
+        ws = self._ws
+        if ws is None or self.state != ConnectionState.ONLINE:
+            return None
+        op_id = op["operation_id"]
+        answer = asyncio.get_running_loop().create_future()
+        self._answers[op_id] = answer
+        try:
+            await ws.send(json.dumps({"type": "op", "id": op_id, "method": op["method"], "path": op["path"], "body": op["body"]}, ensure_ascii=False))
+            return await asyncio.wait_for(answer, STREAM_ANSWER_TIMEOUT)
+        except (WebSocketException, OSError, asyncio.TimeoutError) as exc:
+            log.info("operation %s not answered on the event stream (%s); sending it over HTTPS", op_id, exc)
+            return None
+        finally:
+            self._answers.pop(op_id, None)
 
     async def _reconcile(self, op: dict[str, Any]) -> None:
         """Undo what a refused operation showed locally: take the server's version back."""

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.clock import utcnow
-from app.errors import CertificateChangedError, InvalidInputError
+from app.errors import InvalidInputError, PairingError, PairingInterceptedError
 from app.i18n import N_
 from app.net.client import ApiClient
-from app.net.tls import fetch_server_certificate, fingerprint_of_pem, verify_pairing_code
+from app.net.pairing import ClientExchange, confirm, decode, encode, key_confirm, same
+from app.net.tls import fetch_server_certificate, fingerprint_of_pem
 
 
 class BadAddressError(InvalidInputError):
@@ -145,24 +146,37 @@ class Profile:
 
 
 def read_certificate(host: str, port: int) -> str:
-    """First contact: read the server's certificate (unverified) to show its code for pairing."""
+    """First contact: read the server's certificate (unverified) before pairing proves it."""
     return fetch_server_certificate(host, port)
 
 
-def pair(profile: Profile, host: str, port: int, code: str, *, pem: str | None = None) -> PairedServer:
-    """Pair with the server at host:port if `code` matches its certificate; pin that certificate."""
+def pair(profile: Profile, host: str, port: int, code: str, *, pem: str | None = None, device_name: str = "") -> PairedServer:
+    """Pair with the server at host:port using a one-time code; pin its certificate once proven.
+
+    The exchange runs over TLS to exactly the certificate read at first contact (`pem`), and the
+    server must confirm the SPAKE2 key bound to *that* certificate's fingerprint: only a server
+    that knows the code and holds this certificate passes (app/net/pairing.py).
+    """
+    exchange = ClientExchange(code)  # a malformed code is refused before any network call
     pem = pem or fetch_server_certificate(host, port)
     fingerprint = fingerprint_of_pem(pem)
-    verify_pairing_code(fingerprint, code)
+    address = f"{host}:{port}"
     api = ApiClient(f"https://{host}:{port}" if ":" not in host else f"https://[{host}]:{port}", pinned_pem=pem)
     try:
-        health = api.health()
+        started = api.request("POST", "/pairing/start", json={"lookup": exchange.lookup, "client_message": encode(exchange.message)})
+        key = exchange.finish(decode(str(started.get("server_message", ""))))
+        if not same(str(started.get("server_confirm", "")), confirm(key, "server", fingerprint)):
+            if same(str(started.get("key_confirm", "")), key_confirm(key)):
+                # The code was right, but whoever knows it holds another certificate: a relay.
+                raise PairingInterceptedError(address=address)
+            raise PairingError()
+        answer = api.request("POST", "/pairing/finish", json={
+            "pairing_id": str(started.get("pairing_id", "")), "client_confirm": confirm(key, "client", fingerprint), "device_name": device_name[:200],
+        })
     finally:
         api.close()
-    if health.get("fingerprint") != fingerprint:
-        raise CertificateChangedError(address=f"{host}:{port}")
     server = PairedServer(
-        server_id=health["server_id"], name=health.get("name", ""), host=host, port=port, fingerprint=fingerprint, pem=pem, paired_at=utcnow().isoformat()
+        server_id=answer["server_id"], name=answer.get("name", ""), host=host, port=port, fingerprint=fingerprint, pem=pem, paired_at=utcnow().isoformat()
     )
     profile.save_server(server)
     return server

@@ -17,6 +17,7 @@ from app.domain import annotations as annotation_rules
 from app.domain import invitations as inv_rules
 from app.domain import live as live_rules
 from app.domain import meetings as rules
+from app.domain import passwords
 from app.domain.clock import utcnow
 from app.domain.roles import EDITORS, Role
 from app.errors import CertificateChangedError, ChamberError, NotFoundError, PermissionDeniedError, ServerUnreachableError
@@ -125,6 +126,26 @@ class ChamberSession(AttendanceCommands, AuditCommands):
         self.profile.clear_token(self.server.server_id)
         self.close()
         self.files.forget_sealed()  # confidential copies are not readable without a login
+
+    # --- passwords and accounts (app/services/accounts.py): online only -------------------------
+    def change_password(self, current_password: str, new_password: str, repeated: str | None = None) -> int:
+        """Network: set a new password for this account; the number of other devices signed out
+        (this one stays signed in). The new password is checked here first, with the server's rules."""
+        passwords.check_password_change(current_password, new_password, repeated, username=self.username)
+        result = self.api.request("POST", "/auth/password", json={"current_password": current_password, "new_password": new_password})
+        return int(result["signed_out_devices"])
+
+    def list_accounts(self) -> list[dict[str, Any]]:
+        """Network (administrators): every account, with whether it is disabled."""
+        return self.api.request("GET", "/accounts")
+
+    def reset_password(self, account_id: str, new_password: str) -> int:
+        """Network (administrators): another account's new password; all its devices are signed out."""
+        return int(self.api.request("POST", f"/accounts/{account_id}/password", json={"new_password": new_password})["signed_out_devices"])
+
+    def set_account_disabled(self, account_id: str, disabled: bool) -> dict[str, Any]:
+        """Network (administrators): disable an account (all its devices signed out) or enable it."""
+        return self.api.request("PUT", f"/accounts/{account_id}/disabled", json={"disabled": disabled})
 
     # --- who and how --------------------------------------------------------------------------
     @property

@@ -15,6 +15,8 @@ from app.config import ServerSettings
 from app.mail.smtp import MailTemporaryError
 from app.net.tls import format_fingerprint
 from app.server.context import ServerContext
+from app.storage.db import Database, sqlite_url
+from app.storage.models import PairingCode
 from app.domain.passwords import PasswordTooShortError
 from tests.invitations.conftest import free_port, smtp_server  # noqa: F401  (fixture)
 
@@ -25,18 +27,28 @@ def test_first_run_names_the_chamber_and_creates_its_administrator(tmp_path) -> 
     data = tmp_path / "server"
     info = setup.open_chamber(data, name="HĐND Phường Hòa Bình")
     assert info.admins == 0 and info.name == "HĐND Phường Hòa Bình"
-    assert len(info.pairing_code.replace(" ", "")) == 12
     setup.save_name(data, "HĐND Phường Hòa Bình")
     account = setup.create_admin(data, username="quantri", password=PASSWORD, display_name="Quản trị")
     assert account["role"] == "admin"
 
     again = setup.open_chamber(data)  # the next start: same identity, name from server.toml
-    assert (again.name, again.server_id, again.pairing_code, again.fingerprint, again.admins) == (info.name, info.server_id, info.pairing_code, info.fingerprint, 1)
+    assert (again.name, again.server_id, again.fingerprint, again.admins) == (info.name, info.server_id, info.fingerprint, 1)
     ctx = ServerContext.open(ServerSettings(data_dir=data).with_config_file())  # what `chamber server` shows
     try:
-        assert (ctx.name, ctx.certificate.pairing_code, format_fingerprint(ctx.certificate.fingerprint)) == (info.name, info.pairing_code, info.fingerprint)
+        assert (ctx.name, format_fingerprint(ctx.certificate.fingerprint)) == (info.name, info.fingerprint)
     finally:
         ctx.db.dispose()
+
+    # The last page's one-time code: the same while it works, a new one once it is used.
+    shown = setup.pairing_code(data)
+    assert len(shown.code.replace(" ", "")) == 12 and setup.pairing_code(data, shown.id) == shown
+    db = Database(sqlite_url(data / "chamber.db"))
+    try:
+        with db.write() as session:
+            session.get(PairingCode, shown.id).used_at = shown.expires_at
+    finally:
+        db.dispose()
+    assert setup.pairing_code(data, shown.id).code != shown.code
 
     with pytest.raises(PasswordTooShortError):  # the same rules as every account
         setup.create_admin(data, username="quantri2", password="123456")

@@ -1,8 +1,10 @@
-"""The command line as an administrator uses it: `main.py server`, `discover`, `admin create-user`,
-and `--help` on each — real processes, real HTTPS, real zeroconf on this machine."""
+"""The command line as an administrator uses it: `main.py server` (with its one-time pairing code),
+`discover`, `admin create-user`, `admin pairing-code`, and `--help` on each — real processes, real HTTPS, real zeroconf on this machine."""
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import subprocess
 import sys
@@ -13,7 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.net.tls import client_ssl_context, ensure_certificate, format_fingerprint, pairing_code
+from app.errors import PairingCodeInvalidError
+from app.net.tls import client_ssl_context, ensure_certificate, format_fingerprint
+from app.sync.profile import Profile, pair
 
 REPO = Path(__file__).resolve().parent.parent.parent
 MAIN = [sys.executable, str(REPO / "main.py"), "--lang", "en"]
@@ -45,18 +49,31 @@ def server_process(tmp_path: Path):
     proc.wait(15)
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["server"], ["client"], ["kiosk"], ["discover"], ["admin", "create-user"]])
+@pytest.mark.parametrize("command", [[], ["demo"], ["server"], ["client"], ["kiosk"], ["discover"], ["admin", "create-user"], ["admin", "password"], ["admin", "pairing-code"]])
 def test_help_works_for_every_command(command: list[str]) -> None:
     out = subprocess.run([*MAIN, *command, "--help"], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "usage:" in out.stdout
 
 
-def test_server_prints_pairing_code_and_serves_https(server_process) -> None:  # noqa: ANN001
+def test_server_prints_pairing_code_and_serves_https(server_process, tmp_path: Path) -> None:  # noqa: ANN001
     proc, port, name, data, banner = server_process
     cert = ensure_certificate(data)
-    assert pairing_code(cert.fingerprint) in banner
     assert format_fingerprint(cert.fingerprint) in banner
+    # The console's one-time code pairs one device, once.
+    console_code = re.search(r"Pairing code for one new device \(works once, until [0-9: -]+\): (\d{4} \d{4} \d{4})", banner).group(1)
+    paired = pair(Profile(tmp_path / "tablet"), "127.0.0.1", port, console_code)
+    assert paired.fingerprint == cert.fingerprint and paired.name == name
+    with pytest.raises(PairingCodeInvalidError):
+        pair(Profile(tmp_path / "second"), "127.0.0.1", port, console_code)
+    # `admin pairing-code` writes a new code into the running server's database.
+    issued = subprocess.run([*MAIN, "admin", "pairing-code", "--data", str(data), "--minutes", "5"], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert issued.returncode == 0, issued.stderr
+    assert "Pairing code for one new device" in issued.stdout
+    code = json.loads(issued.stdout.strip().splitlines()[-1])["code"]
+    assert pair(Profile(tmp_path / "second"), "127.0.0.1", port, code).server_id == paired.server_id
+    nowhere = subprocess.run([*MAIN, "admin", "pairing-code", "--data", str(tmp_path / "empty")], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert nowhere.returncode == 2 and "There is no chamber database" in nowhere.stderr
     health = httpx.get(f"https://127.0.0.1:{port}/api/v1/health", verify=client_ssl_context(cert.pem), timeout=10).json()
     assert health["status"] == "ok" and health["api"] == 1 and health["name"] == name
     # Plain HTTP is not served.
@@ -97,4 +114,35 @@ def test_admin_create_user_then_log_in(tmp_path: Path) -> None:
     with db.write() as session:
         result = accounts.login(session, username="lan.nguyen", password="mat-khau-dai-1")
     assert result["account"]["role"] == "secretariat"
+    db.dispose()
+
+
+def test_admin_password_sets_a_new_one_and_signs_out_every_device(tmp_path: Path) -> None:
+    """`admin password USERNAME` reads the new password from standard input when it is not a terminal."""
+    from app.domain.roles import Actor
+    from app.errors import AuthenticationError, SessionExpiredError
+    from app.services import accounts
+    from app.storage.db import Database, sqlite_url
+
+    data = tmp_path / "chamber"
+    data.mkdir()
+    db = Database(sqlite_url(data / "chamber.db"))
+    db.upgrade()
+    with db.write() as session:
+        accounts.create_account(session, Actor.system(), username="lan.nguyen", password="mat-khau-dai-1", role="secretariat")
+    with db.write() as session:
+        token = accounts.login(session, username="lan.nguyen", password="mat-khau-dai-1")["token"]
+
+    unknown = subprocess.run([*MAIN, "admin", "password", "khong.co", "--data", str(data)], input="mat-khau-moi-dai\n", capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert unknown.returncode == 2 and "no account with the user name khong.co" in unknown.stderr
+    done = subprocess.run([*MAIN, "admin", "password", "lan.nguyen", "--data", str(data)], input="mật khẩu mới thật dài\n", capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "1 device signed out" in done.stdout
+
+    with pytest.raises(SessionExpiredError), db.read() as session:
+        accounts.authenticate(session, token)
+    with pytest.raises(AuthenticationError), db.write() as session:
+        accounts.login(session, username="lan.nguyen", password="mat-khau-dai-1")
+    with db.write() as session:
+        assert accounts.login(session, username="lan.nguyen", password="mật khẩu mới thật dài")["account"]["username"] == "lan.nguyen"
     db.dispose()

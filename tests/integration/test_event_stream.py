@@ -1,6 +1,7 @@
 """WebSocket /api/v1/events of the real server: a wrong or revoked token is turned away, `after=N`
-resumes with exactly the missing events in order, then live ones, and a delegate's stream carries
-only what they may see — on SQLite and, when configured, PostgreSQL."""
+resumes with exactly the missing events in order, then live ones (written straight to a stream
+that keeps up, still in order under concurrent writers), and a delegate's stream carries only what
+they may see — on SQLite and, when configured, PostgreSQL."""
 
 from __future__ import annotations
 
@@ -153,4 +154,7 @@ def test_live_stream_misses_nothing_when_clients_write_concurrently(demo, api) -
             t.join(30)
         assert not errors, errors
         seqs = [receive(ws)["seq"] for _ in range(40)]
+        # A stream that keeps up is written to directly by the fan-out (app/server/fast_send.py):
+        # this fails if the server stack changes so that every event takes the queue again.
+        assert sum(sub.sent_directly for sub in runner.app.state.broadcaster.subscribers) > 0
     assert seqs == list(range(start + 1, start + 41))

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from app.demo import DEMO_PASSWORD
 from app.domain.roles import Actor, Role
 from app.net.tls import client_ssl_context
 from app.server.app import PREFIX
-from app.services import agenda, annotations, documents, invitations, meetings
+from app.services import accounts, agenda, annotations, documents, invitations, meetings
 from app.services.invitations import NotYourInvitationError
 from app.storage.models import Account, Body, Membership
 
@@ -70,8 +71,9 @@ def request_body(sample: Any, targets: dict[str, str] | None = None) -> dict[str
     return sample.request() if isinstance(sample, Upload) else {"json": sample}
 
 
-# Endpoints anyone may call: the health check and the login itself.
-PUBLIC = {("GET", "/health"), ("POST", "/auth/login")}
+# Endpoints anyone may call: the health check, the login itself, and pairing a new device (it
+# has no account yet; the one-time code and a per-address limit guard it).
+PUBLIC = {("GET", "/health"), ("POST", "/auth/login"), ("POST", "/pairing/start"), ("POST", "/pairing/finish")}
 
 DEMO_ACCOUNTS = {"admin": Role.ADMIN, "thuky": Role.SECRETARIAT, "chutoa": Role.CHAIR, "daibieu": Role.DELEGATE, "daibieu2": Role.DELEGATE, "kiosk": Role.KIOSK, "khach": Role.GUEST}
 
@@ -83,6 +85,11 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("GET", "/devices"): None,
     ("DELETE", "/devices/{token_id}"): None,
     ("GET", "/accounts"): None,
+    # The caller's own password set to the same one: its other devices are signed out, this one stays.
+    ("POST", "/auth/password"): {"current_password": DEMO_PASSWORD, "new_password": DEMO_PASSWORD},
+    ("POST", "/accounts/{account_id}/password"): {"new_password": "Mật khẩu mới của tài khoản thử"},
+    ("PUT", "/accounts/{account_id}/disabled"): {"disabled": True},
+    ("POST", "/pairing/codes"): {"minutes": 5},
     ("GET", "/meetings"): None,
     ("POST", "/meetings"): {"title": "Phiên họp kiểm tra quyền", "starts_at": "2026-12-10T08:00:00+07:00"},
     ("GET", "/meetings/{meeting_id}"): None,
@@ -272,6 +279,14 @@ def live_targets(session, username: str, meeting_id: str) -> dict[str, str]:  # 
     return {"vote_id": vote["id"], "request_id": request["id"], "task_id": task["id"], "proxy_id": named["id"], "proxy_person_id": others[1]}
 
 
+def spare_account(server_ctx) -> str:  # noqa: ANN001
+    """An account of its own for the calls that reset or disable one (never a demo account, whose
+    tokens the matrix uses)."""
+    with server_ctx.db.write() as session:
+        existing = session.scalar(select(Account.id).where(Account.username == "tai.khoan.thu"))
+        return existing or accounts.create_account(session, Actor.system(), username="tai.khoan.thu", password="Mật khẩu của tài khoản thử", role="delegate")["id"]
+
+
 def attendance_targets(server_ctx) -> dict[str, str]:  # noqa: ANN001
     """A council member (with a face-data consent in force, so it can be withdrawn) and the council."""
     from app.services import consent
@@ -289,7 +304,7 @@ def test_every_endpoint_refuses_a_caller_without_token(demo, api) -> None:  # no
         if (method, path) in PUBLIC:
             continue
         url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=placeholder, invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi", vote_id=placeholder, request_id=placeholder, task_id=placeholder,
-                          annotation_id=placeholder, person_id=placeholder, body_id=placeholder, proxy_id=placeholder)
+                          annotation_id=placeholder, person_id=placeholder, body_id=placeholder, proxy_id=placeholder, account_id=placeholder)
         for token in (None, "not-a-token"):
             response = api.call(method, url, token=token, **request_body(SAMPLES[(method, path)]))
             assert response.status_code == 401, f"{method} {path} with token {token!r}: {response.status_code} {response.text}"
@@ -306,7 +321,7 @@ def test_every_endpoint_refuses_a_revoked_token(demo, api) -> None:  # noqa: ANN
         if (method, path) in PUBLIC:
             continue
         url = path.format(meeting_id=placeholder, item_id=placeholder, token_id=login["token_id"], invitation_id=placeholder, document_id=placeholder, meeting_kind="regular", lang="vi", vote_id=placeholder, request_id=placeholder, task_id=placeholder,
-                         annotation_id=placeholder, person_id=placeholder, body_id=placeholder, proxy_id=placeholder)
+                         annotation_id=placeholder, person_id=placeholder, body_id=placeholder, proxy_id=placeholder, account_id=placeholder)
         response = api.call(method, url, token=login["token"], **request_body(SAMPLES[(method, path)]), headers={"Accept-Language": "en"})
         assert response.status_code == 401, f"{method} {path}: {response.status_code} {response.text}"
         assert response.json()["error"] == "session_expired"
@@ -328,6 +343,8 @@ def test_role_matrix_allows_declared_roles_and_forbids_the_others(demo, api) -> 
             token = tokens[username]
             targets = fresh_targets(server_ctx, username)
             targets.update(attendance_targets(server_ctx))
+            if "{account_id}" in path:
+                targets["account_id"] = spare_account(server_ctx)
             if "{token_id}" in path or path == "/auth/logout":
                 own = api.login(username)  # a throwaway device: this call revokes it
                 token, targets["token_id"] = own["token"], own["token_id"]

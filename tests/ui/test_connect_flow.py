@@ -1,13 +1,16 @@
-"""A new device meets the real server: a manual address, a wrong then a right pairing code, a
-wrong then a right password; then the client flow opens the main window, resumes it without
+"""A new device meets the real server: a manual address, a wrong then a used then a right one-time
+pairing code, a wrong then a right password; then the client flow opens the main window, resumes it without
 logging in again, and comes back to the login after a logout."""
 
 from __future__ import annotations
 
+import shiboken6
+
 from app import i18n
-from app.errors import AuthenticationError, PairingError
+from app.domain.roles import Actor
+from app.errors import AuthenticationError, PairingCodeInvalidError, PairingError
 from app.net.discovery import DiscoveredServer
-from app.net.tls import pairing_code
+from app.services import pairing
 from app.sync.profile import BadAddressError, Profile
 from ui.flows.client import ClientFlow
 from ui.views.connect.connect_window import ConnectWindow
@@ -37,11 +40,27 @@ def test_address_pairing_code_and_password(qtbot, tasks, server, server_ctx, tmp
     window.servers.connect_button.click()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.pair_page, timeout=WAIT)
 
-    code = pairing_code(server_ctx.certificate.fingerprint)
+    with server_ctx.db.write() as session:
+        code = pairing.issue_code(session, Actor.system()).code
     window.pair_page.code.setText(_wrong(code))
     window.pair_page.pair_button.click()
     qtbot.waitUntil(lambda: not window.pair_page.error.isHidden(), timeout=WAIT)
     assert window.pair_page.error.message == PairingError().user_message()
+    assert window.pair_page.error.property("kind") == "error"
+    assert profile.servers() == []
+    window.pair_page.grab().save(str(tmp_path / "pair_wrong_vi.png"))
+    window.language.buttons["en"].click()
+    assert window.pair_page.error.message.startswith("The server could not prove that it knows this pairing code")
+    window.pair_page.grab().save(str(tmp_path / "pair_wrong_en.png"))
+    window.language.buttons["vi"].click()
+
+    with server_ctx.db.write() as session:  # a code another device already used
+        used = pairing.issue_code(session, Actor.system())
+        session.flush()
+        session.get(pairing.PairingCode, used.id).used_at = used.expires_at
+    window.pair_page.code.setText(used.code)
+    window.pair_page.pair_button.click()
+    qtbot.waitUntil(lambda: window.pair_page.error.message == PairingCodeInvalidError().user_message(), timeout=WAIT)
     assert profile.servers() == []
 
     window.pair_page.code.setText(code)
@@ -89,7 +108,14 @@ def test_found_server_with_another_certificate_is_flagged(qtbot, tasks, server, 
     assert window.stack.currentWidget() is window.login_page and window.server == paired
 
 
-def test_client_flow_resumes_and_returns_to_login_after_logout(qtbot, tasks, server, make_profile) -> None:
+def close_if_alive(request, widget) -> None:  # noqa: ANN001
+    """For a window the flow deletes itself (WA_DeleteOnClose): close it at teardown only if it is
+    still there. pytest-qt's addWidget would call close() on a deleted window, which fails when
+    the deletion has already run (it depends on timing: seen under load)."""
+    request.addfinalizer(lambda: shiboken6.isValid(widget) and widget.close())
+
+
+def test_client_flow_resumes_and_returns_to_login_after_logout(qtbot, tasks, server, make_profile, request) -> None:  # noqa: ANN001
     profile, paired = make_profile()
     flow = ClientFlow(profile, tasks, discover=False)
     connect = flow.start()
@@ -101,14 +127,14 @@ def test_client_flow_resumes_and_returns_to_login_after_logout(qtbot, tasks, ser
     connect.login_page.login_button.click()
     qtbot.waitUntil(lambda: isinstance(flow.window, MainWindow), timeout=WAIT)
     first = flow.window
-    qtbot.addWidget(first)
+    close_if_alive(request, first)
     qtbot.waitUntil(lambda: first.session.engine.idle(), timeout=WAIT)
     first.close()
 
     # Next start: the saved session opens from the cache, no login screen.
     again = ClientFlow(profile, tasks, discover=False)
     window = again.start()
-    qtbot.addWidget(window)
+    close_if_alive(request, window)
     assert isinstance(window, MainWindow) and window.session.username == "daibieu"
     assert set(window.meetings.meeting_ids()) == {m["id"] for m in window.session.list_meetings()}
 

@@ -19,7 +19,7 @@ def test_role_cards_open_each_roles_window(qtbot, tasks, tmp_path) -> None:
     try:
         qtbot.waitUntil(lambda: launcher.ready, timeout=WAIT)
         assert launcher.council.text() == "Hội đồng nhân dân Phường Hòa Bình"
-        assert flow.server.ctx.certificate.pairing_code in launcher.footer.text()
+        qtbot.waitUntil(lambda: flow.code is not None and flow.code.code in launcher.footer.text(), timeout=WAIT)
 
         launcher.cards["thuky"].click()
         qtbot.waitUntil(lambda: isinstance(flow.windows.get("thuky"), MainWindow), timeout=WAIT)

@@ -43,14 +43,10 @@ def test_the_secretary_edits_the_chair_approves_and_exports(qtbot, tasks, login,
     qtbot.waitUntil(lambda: approval.minutes["state"] == "approved", timeout=WAIT)
     assert approval.editor.isReadOnly() and approval.approve.isHidden() and approval.save.isHidden()
 
-    editor.editor.setPlainText("Sửa sau khi duyệt")  # this window still shows the draft it loaded
-    editor.save.click()
-    qtbot.waitUntil(lambda: editor.message.isVisible(), timeout=WAIT)
-    assert editor.message.text() == i18n._("These minutes are approved and can no longer be changed.")
+    qtbot.waitUntil(lambda: editor.minutes["state"] == "approved" and editor.editor.isReadOnly(), timeout=WAIT)  # the other window follows
+    assert editor.save.isHidden() and editor.notice.isHidden()
     with pytest.raises(ConflictError):
         secretary.save_minutes(meeting_id, "Sửa lần nữa")
-    editor.reload.click()
-    qtbot.waitUntil(lambda: editor.minutes["state"] == "approved" and editor.editor.isReadOnly(), timeout=WAIT)
 
     i18n.set_language("en")
     qtbot.waitUntil(lambda: approval.reload.text() == "Reload", timeout=WAIT)
@@ -63,3 +59,57 @@ def test_the_secretary_edits_the_chair_approves_and_exports(qtbot, tasks, login,
         text = " ".join("".join(p.get_text() for p in doc).split())
     assert "Hoàng Đức Thắng đề nghị bổ sung số liệu" in text and "Approved by" in text
     i18n.set_language("vi")
+
+
+def test_open_editors_follow_each_others_saves_and_the_approval(qtbot, tasks, login) -> None:
+    """Two editors open on the same minutes: a save elsewhere shows by itself when nothing is
+    typed; over unsaved text a notice asks "Reload / Keep mine" and the text stays; the approval
+    turns the other editor read-only at once, its unsaved text still shown."""
+    secretary, chair = login("thuky"), login("chutoa")
+    meeting_id = next(m["id"] for m in chair.list_meetings() if m["status"] == "scheduled" and "Kỳ họp" in m["title"])
+    mine, theirs = MinutesDialog(secretary, tasks, meeting_id), MinutesDialog(chair, tasks, meeting_id)
+    for dialog in (mine, theirs):
+        qtbot.addWidget(dialog)
+        dialog.show()
+    qtbot.waitUntil(lambda: mine.minutes is not None and theirs.minutes is not None, timeout=WAIT)
+
+    first = mine.editor.toPlainText() + "\n## Ý kiến\n- Đại biểu Hoàng Đức Thắng đề nghị bổ sung số liệu.\n"
+    mine.editor.setPlainText(first)
+    mine.save.click()
+    qtbot.waitUntil(lambda: theirs.minutes["version"] == 1, timeout=WAIT)  # nobody pressed Reload
+    assert theirs.editor.toPlainText() == first and theirs.notice.isHidden() and theirs.approve.isEnabled()
+
+    typed = first + "- Chủ tọa: ghi chú chưa lưu.\n"
+    theirs.editor.setPlainText(typed)
+    second = first + "- Bà Vũ Thị Lan (Ủy viên) thống nhất.\n"
+    mine.editor.setPlainText(second)
+    mine.save.click()
+    qtbot.waitUntil(lambda: theirs.notice.isVisible(), timeout=WAIT)
+    assert theirs.editor.toPlainText() == typed and theirs.minutes["version"] == 1  # the unsaved text is kept
+    assert theirs.notice.message == i18n._("Someone else changed these minutes (version %(version)s, saved by %(name)s).") % {
+        "version": 2, "name": mine.minutes["versions"][-1]["saved_by_name"]}
+    assert theirs.notice.action.text() == i18n._("Reload") and theirs.keep_mine.isVisible()
+    if SHOTS:
+        theirs.grab().save(str(SHOTS / "minutes_changed_vi.png"))
+        i18n.set_language("en")
+        qtbot.waitUntil(lambda: theirs.keep_mine.text() == "Keep mine", timeout=WAIT)
+        qtbot.wait(100)  # the notice's buttons take the width of their new text
+        theirs.grab().save(str(SHOTS / "minutes_changed_en.png"))
+        i18n.set_language("vi")
+
+    theirs.keep_mine.click()  # saved on top of version 2
+    assert theirs.notice.isHidden() and theirs.minutes["version"] == 2 and theirs.editor.toPlainText() == typed and theirs.save.isEnabled()
+    theirs.save.click()
+    qtbot.waitUntil(lambda: theirs.minutes["version"] == 3 and mine.minutes["version"] == 3, timeout=WAIT)
+    assert mine.editor.toPlainText() == typed and mine.notice.isHidden()  # no edits of its own: silently
+    qtbot.waitUntil(lambda: theirs.approve.isEnabled(), timeout=WAIT)
+
+    mine.editor.setPlainText(typed + "- Thư ký: đang sửa.\n")
+    theirs.approve.click()
+    qtbot.waitUntil(lambda: mine.editor.isReadOnly(), timeout=WAIT)
+    assert mine.minutes["state"] == "approved" and mine.save.isHidden()
+    assert mine.editor.toPlainText() == typed + "- Thư ký: đang sửa.\n" and mine.notice.isVisible() and mine.keep_mine.isHidden()
+    if SHOTS:
+        mine.grab().save(str(SHOTS / "minutes_approved_meanwhile_vi.png"))
+    mine.notice.action.click()  # Reload: the approved text
+    assert mine.editor.toPlainText() == typed and mine.notice.isHidden() and mine.editor.isReadOnly()

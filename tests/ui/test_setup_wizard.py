@@ -1,6 +1,6 @@
 """The server's first-run wizard (`main.py setup`) on a real data directory: name, first
 administrator (refusals shown on the page), e-mail with a test message through a real SMTP server
-(aiosmtpd), and the pairing code and fingerprint that the server itself then shows."""
+(aiosmtpd), and the one-time pairing code (replaced once used) and the fingerprint that the server itself then shows."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from app.domain.passwords import MIN_LENGTH, PasswordTooShortError
 from app.i18n import translate
 from app.net.tls import format_fingerprint
 from app.server.context import ServerContext
+from app.storage.models import PairingCode
 from tests.invitations.conftest import smtp_server  # noqa: F401  (fixture)
 from tests.ui.conftest import WAIT
 from ui.language import switch_language
@@ -87,7 +88,13 @@ def test_first_run_from_name_to_pairing_code(qtbot, tasks, tmp_path, smtp_server
     assert raw["name"] == "HĐND Phường Hòa Bình" and raw["smtp"]["port"] == smtp_server.port and "user" not in raw["smtp"]
     ctx = ServerContext.open(ServerSettings(data_dir=data).with_config_file())  # what `chamber server` will show
     try:
-        assert wizard.done_page.code.text() == ctx.certificate.pairing_code
+        qtbot.waitUntil(lambda: wizard.done_page.issued is not None, timeout=WAIT)
+        shown = wizard.done_page.issued
+        assert wizard.done_page.code.text() == shown.code and len(shown.code.replace(" ", "")) == 12
+        with ctx.db.write() as session:  # a device pairs with it: the page shows a new code
+            session.get(PairingCode, shown.id).used_at = shown.expires_at
+        wizard.done_page.refresh_code()
+        qtbot.waitUntil(lambda: wizard.done_page.code.text() != shown.code, timeout=WAIT)
         assert wizard.done_page.fingerprint.text().replace("\n", ":") == format_fingerprint(ctx.certificate.fingerprint)
         assert ctx.name == "HĐND Phường Hòa Bình"
     finally:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from app.config import ServerSettings
@@ -19,6 +19,7 @@ from app.domain.roles import Role
 from app.i18n import _
 from app.server.context import ServerContext
 from app.server.runner import ServerRunner
+from app.services.pairing import IssuedCode, code_to_show
 from app.sync.profile import Profile, pin_local
 from app.sync.session import ChamberSession
 from ui.feedback import error_text
@@ -65,6 +66,12 @@ class DemoFlow(QObject):
         self.launcher.language_chosen.connect(lambda lang: switch_language(lang, self.settings))
         self.launcher.closing.connect(self.shutdown)
         self._shut = False
+        # The launcher shows a one-time pairing code for a second computer or tablet, replaced
+        # when it is used or expires (checked every few seconds).
+        self.code: IssuedCode | None = None
+        self.code_timer = QTimer(self)
+        self.code_timer.setInterval(3000)
+        self.code_timer.timeout.connect(self.refresh_code)
 
     def start(self) -> Launcher:
         self.launcher.show()
@@ -77,9 +84,23 @@ class DemoFlow(QObject):
             server.ctx.db.dispose()
             return
         self.server = server
-        self.launcher.show_server(
-            council=COUNCIL, address=f"{server.runner.host}:{server.runner.port}", code=server.ctx.certificate.pairing_code, password=DEMO_PASSWORD
-        )
+        self.launcher.show_server(council=COUNCIL, address=f"{server.runner.host}:{server.runner.port}", password=DEMO_PASSWORD)
+        self.refresh_code()
+        self.code_timer.start()
+
+    def refresh_code(self) -> None:
+        if self.server is None or self.tasks.is_running("demo-pairing-code"):
+            return
+        db, code_id = self.server.ctx.db, self.code.id if self.code else None
+        minutes = self.server.ctx.settings.pairing_code_minutes
+        self.tasks.run(lambda: code_to_show(db, code_id, minutes=minutes), on_done=self._show_code,
+                       on_error=lambda err: log.warning("demo: no pairing code: %s", err), key="demo-pairing-code")
+
+    def _show_code(self, issued: IssuedCode) -> None:
+        if self._shut:
+            return
+        self.code = issued
+        self.launcher.show_code(issued.code, issued.expires_at)
 
     def _boot_failed(self, error: BaseException) -> None:
         self.launcher.show_error(lambda: _("The demo server could not start: %(reason)s") % {"reason": error_text(error)})
@@ -145,6 +166,7 @@ class DemoFlow(QObject):
         if self._shut:
             return
         self._shut = True
+        self.code_timer.stop()
         for window in self.open_windows():
             getattr(window, "close_now", window.close)()
         self.windows.clear()

@@ -1,5 +1,5 @@
 """HeaderBar: who and where (council, server, user and role), the connection state, the changes
-waiting in the outbox, the language and log out. Shown on top of the main window. A user who is a
+waiting in the outbox, the language, the account menu (change password) and log out. Shown on top of the main window. A user who is a
 member of the council (a delegate, the chair) also switches here between the meetings and their
 invitations, with the count of invitations not read yet."""
 
@@ -9,16 +9,17 @@ import sqlite3
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QLabel, QMenu, QPushButton, QWidget
 
 from app.i18n import _, ngettext
+from app.services.pairing import ISSUERS as PAIRING_ISSUERS
 from app.sync.engine import ConnectionState
 from ui import format as fmt
 from ui.language import Translatable
 from ui.views.invitations.parts import BadgeButton
 from ui.widgets.common import ElidedLabel, button, hbox, icon_label, repolish, vbox
 from ui.widgets.connection_badge import ConnectionBadge
-from ui.widgets.icons import icon_size, pixmap
+from ui.widgets.icons import icon as menu_icon, icon_size, pixmap
 from ui.widgets.language_switch import LanguageSwitch
 from ui.widgets.spinner import Spinner
 
@@ -28,6 +29,8 @@ class HeaderBar(Translatable, QWidget):
     logout_clicked = Signal()
     about_clicked = Signal()
     audit_clicked = Signal()
+    change_password_clicked = Signal()
+    pair_device_clicked = Signal()
     section_chosen = Signal(str)  # "meetings" or "invitations"
     NAV_STYLE = """
     QPushButton[variant="header"] { font-weight: bold; }
@@ -69,12 +72,30 @@ class HeaderBar(Translatable, QWidget):
         self.spinner = Spinner(size=16, color="#ffffff")
         self.logout_button = button(variant="header", icon_name="log-out", on_click=self.logout_clicked.emit)
         self.logout_button.setObjectName("LogoutButton")
+        # The account menu, next to the user's name: the account's own settings, and the tools of
+        # the staff who set up devices and of administrators (kept out of the crowded header).
+        self.account_button = button(variant="header", icon_name="user")
+        self.account_button.setObjectName("AccountButton")
+        self.account_menu = QMenu(self.account_button)
+        self.account_menu.setToolTipsVisible(True)
+        self.change_password_action = self.account_menu.addAction("")
+        self.change_password_action.setObjectName("ChangePasswordAction")
+        self.change_password_action.triggered.connect(self.change_password_clicked.emit)
+        staff_tools = session.role in PAIRING_ISSUERS or bool(getattr(session, "can_read_audit", False))
+        self.account_menu.addSeparator().setVisible(staff_tools)
+        # A one-time pairing code for a new device (app/services/pairing.py).
+        self.pair_device_action = self.account_menu.addAction(menu_icon("monitor"), "")
+        self.pair_device_action.setObjectName("PairDeviceAction")
+        self.pair_device_action.triggered.connect(self.pair_device_clicked.emit)
+        self.pair_device_action.setVisible(session.role in PAIRING_ISSUERS)
+        # Administrators only: the audit log (the server refuses everyone else too).
+        self.audit_action = self.account_menu.addAction(menu_icon("shield"), "")
+        self.audit_action.setObjectName("AuditAction")
+        self.audit_action.triggered.connect(self.audit_clicked.emit)
+        self.audit_action.setVisible(bool(getattr(session, "can_read_audit", False)))
+        self.account_button.setMenu(self.account_menu)
         self.about_button = button(variant="header", icon_name="info", on_click=self.about_clicked.emit)
         self.about_button.setObjectName("AboutButton")
-        # Administrators only: the audit log (the server refuses everyone else too).
-        self.audit_button = button(variant="header", icon_name="shield", on_click=self.audit_clicked.emit)
-        self.audit_button.setObjectName("AuditButton")
-        self.audit_button.setVisible(bool(getattr(session, "can_read_audit", False)))
 
         # Members of the council have an inbox of invitations next to their meetings.
         self.has_inbox = bool(session.account.get("person_id"))
@@ -125,10 +146,10 @@ class HeaderBar(Translatable, QWidget):
         row.addWidget(self.nav, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addSpacing(6)
         row.addLayout(who)
+        row.addWidget(self.account_button)
         row.addWidget(divider)
         row.addWidget(self.language)
         row.addWidget(self.spinner)
-        row.addWidget(self.audit_button)
         row.addWidget(self.about_button)
         row.addWidget(self.logout_button)
         self.retranslate()
@@ -152,9 +173,14 @@ class HeaderBar(Translatable, QWidget):
         self.user.setText(self.session.display_name)
         self.role.setText(fmt.role_label(self.session.role))
         self.logout_button.setText(_("Log out"))
+        self.account_button.setToolTip(_("Your account"))
+        self.account_button.setAccessibleName(_("Your account"))
+        self.change_password_action.setText(_("Change password…"))
+        self.pair_device_action.setText(_("Pair a new device…"))
+        self.pair_device_action.setToolTip(_("Show a one-time code to pair a new computer or tablet with this server"))
         self.about_button.setToolTip(_("About Chamber"))
-        self.audit_button.setText(_("Audit log"))
-        self.audit_button.setToolTip(_("Who viewed or changed attendance, votes, documents and face data"))
+        self.audit_action.setText(_("Audit log"))
+        self.audit_action.setToolTip(_("Who viewed or changed attendance, votes, documents and face data"))
         self.about_button.setAccessibleName(_("About Chamber"))
         self.nav_buttons["meetings"].setText(_("Meetings"))
         self.set_unread(self.invitations_button.count)

@@ -5,12 +5,14 @@ and pairing code for a second computer or tablet."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from app.i18n import N_, _
+from ui import format as fmt
 from ui.language import Translatable, install_language_support
 from ui.widgets.common import Banner, button, hbox, icon_label, label, vbox
 from ui.widgets.icons import pixmap
@@ -114,6 +116,7 @@ class Launcher(Translatable, QWidget):
         self.council_name = council
         self.server_address = ""
         self.pairing_code = ""
+        self.code_until: datetime | None = None
         self.password = ""
         self.ready = False
         accounts = accounts or {}
@@ -214,10 +217,14 @@ class Launcher(Translatable, QWidget):
         self.tips[0].setText(_("Open the Secretariat and a Delegate side by side."))
         self.tips[1].setText(_("As the secretariat, create a meeting, add its agenda and set it to Scheduled."))
         self.tips[2].setText(_("It appears on the delegate's screen at once. Edits made while the server is unreachable are kept and sent when it is back."))
-        if self.server_address:
+        if self.server_address and self.pairing_code:
             self.footer.setText(
-                _("Server %(address)s · pairing code %(code)s · password of every demo account: %(password)s")
-                % {"address": self.server_address, "code": self.pairing_code, "password": self.password}
+                _("Server %(address)s · pairing code %(code)s (one device, until %(until)s) · password of every demo account: %(password)s")
+                % {"address": self.server_address, "code": self.pairing_code, "until": fmt.time_only(self.code_until), "password": self.password}
+            )
+        elif self.server_address:
+            self.footer.setText(
+                _("Server %(address)s · password of every demo account: %(password)s") % {"address": self.server_address, "password": self.password}
             )
         else:
             self.footer.setText(_("Starting the server on this computer…"))
@@ -228,9 +235,14 @@ class Launcher(Translatable, QWidget):
             c.setEnabled(ready)
         (self.footer_spinner.stop if ready else self.footer_spinner.start)()
 
-    def show_server(self, *, council: str, address: str, code: str, password: str) -> None:
-        self.council_name, self.server_address, self.pairing_code, self.password = council, address, code, password
+    def show_server(self, *, council: str, address: str, password: str) -> None:
+        self.council_name, self.server_address, self.password = council, address, password
         self.set_ready(True)
+        self.retranslate()
+
+    def show_code(self, code: str, expires_at: datetime) -> None:
+        """The one-time pairing code for another device, until it is used or expires."""
+        self.pairing_code, self.code_until = code, expires_at
         self.retranslate()
 
     def show_error(self, text) -> None:  # noqa: ANN001 - str or a function giving it

@@ -23,10 +23,12 @@ from ui.language import Translatable, install_language_support, switch_language
 from ui.tasks import TaskRunner
 from ui.views.about import AboutDialog
 from ui.views.header import HeaderBar
+from ui.views.pair_device_dialog import PairDeviceDialog
 from ui.views.invitations.inbox import InvitationInbox
 from ui.views.meetings.meeting_list import MeetingListView
 from ui.views.meetings.meeting_page import MeetingPage
 from ui.views.outbox_panel import OutboxPanel
+from ui.views.password_dialog import ChangePasswordDialog
 from ui.widgets.common import Banner, vbox
 
 log = logging.getLogger(__name__)
@@ -59,10 +61,14 @@ class MainWindow(Translatable, QMainWindow):
         self.header.about_clicked.connect(self.show_about)
         self.header.audit_clicked.connect(self.show_audit_log)
         self.audit_window: QWidget | None = None
+        self.header.change_password_clicked.connect(self.show_change_password)
+        self.header.pair_device_clicked.connect(self.show_pair_device)
+        self.pair_device_dialog: PairDeviceDialog | None = None
         # The server's health answer (name, version, API), asked once online: an older client is warned.
         self.server_health: dict | None = None
         self._api_checked = False
         self.about_dialog: AboutDialog | None = None
+        self.password_dialog: ChangePasswordDialog | None = None
         self.version_banner = Banner("warning")
         self.connection_banner = Banner("warning")
         self.connection_banner.action_clicked.connect(self._on_banner_action)
@@ -215,6 +221,24 @@ class MainWindow(Translatable, QMainWindow):
         self.audit_window.raise_()
         self.audit_window.activateWindow()
         return self.audit_window
+
+    def show_change_password(self) -> ChangePasswordDialog:
+        if self.password_dialog is None:
+            self.password_dialog = ChangePasswordDialog(self.session, self.tasks, parent=self)
+            self.password_dialog.finished.connect(lambda _result: setattr(self, "password_dialog", None))
+            self.password_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.password_dialog.open()
+        return self.password_dialog
+
+    def show_pair_device(self) -> PairDeviceDialog:
+        """A one-time pairing code for a new device (secretariat and administrators)."""
+        if self.pair_device_dialog is None:
+            self.pair_device_dialog = PairDeviceDialog(self.session, self.tasks, parent=self)
+            self.pair_device_dialog.finished.connect(lambda _result: setattr(self, "pair_device_dialog", None))
+            self.pair_device_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            self.pair_device_dialog.new_code()
+        self.pair_device_dialog.open()
+        return self.pair_device_dialog
 
     def _on_banner_action(self) -> None:
         state = self.session.state

@@ -1,6 +1,8 @@
 """ProxiesDialog: proxy votes for one meeting (app/services/proxies.py). A delegate names the member
 who votes for them when they cannot attend; the secretariat approves or refuses each proxy. Both
-see the meeting's proxies and their state. Network calls run off the GUI thread."""
+see the meeting's proxies and their state. Network calls run off the GUI thread. The list follows
+the "proxy" change events (through the EventBridge): a proxy named, approved or refused elsewhere
+shows at once, without pressing anything."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QListWidget, QListWidgetItem, 
 from app.domain import live as live_rules
 from app.domain.roles import Role
 from app.i18n import N_, _, translate
+from ui.bridge import ChangeBatch, EventBridge
 from ui.feedback import error_text
 from ui.language import Translatable, install_language_support
 from ui.widgets.common import button, hbox, label, vbox
@@ -65,6 +68,8 @@ class ProxiesDialog(Translatable, QDialog):
         self.resize(620, 460)
         self._fill_members()
         self.retranslate()
+        self.bridge = EventBridge(session.bus, self)
+        self.bridge.changed.connect(self._on_changes)
         self.load()
 
     def retranslate(self) -> None:
@@ -114,6 +119,15 @@ class ProxiesDialog(Translatable, QDialog):
     def _failed(self, error: BaseException) -> None:
         self._say(error_text(error))
         self.loaded.emit()
+
+    def _on_changes(self, batch: ChangeBatch) -> None:
+        # A proxy event names the proxy, not its meeting, and they are few: any one reloads the list.
+        if batch.touches("proxy"):
+            self.load()
+
+    def done(self, result: int) -> None:  # Qt override: the dialog closes, by any means
+        self.bridge.close()
+        super().done(result)
 
     def _then_reload(self, _result: object = None) -> None:
         self._say("")

@@ -1,6 +1,6 @@
 """SetupWizard: `main.py setup --data DIR`, the first run of a chamber server (app/setup.py): the
 chamber's name, the first administrator, optional e-mail with a test message, and at the end the
-pairing code and certificate fingerprint to give to every device. Each page saves what it asks for
+a one-time pairing code and the certificate fingerprint to give to the devices. Each page saves what it asks for
 when the user goes on, on a worker thread."""
 
 from __future__ import annotations
@@ -8,17 +8,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget, QWizard, QWizardPage
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QSpinBox, QWidget, QWizard, QWizardPage
 
 from app import setup
-from app.cli import PasswordMismatchError
+from app.domain.passwords import PasswordMismatchError
 from app.errors import ChamberError
 from app.i18n import _
 from ui.feedback import error_text
 from ui.language import Translatable, install_language_support
 from ui.tasks import TaskRunner
 from ui.widgets.common import hbox, label, vbox
+from ui.widgets.pairing_code import PairingCodeView
 
 SECURITY_LABELS = {"starttls": "STARTTLS (587)", "ssl": "SSL/TLS (465)", "none": ""}  # "none" is labelled in retranslate()
 
@@ -285,17 +286,22 @@ class DonePage(Translatable, QWizardPage):
         super().__init__()
         self.owner = wizard
         self.code_caption = label("FieldLabel")
-        self.code = QLabel()
-        self.code.setObjectName("PairingCode")
-        self.code.setStyleSheet("font-size: 28pt; font-weight: bold; color: #14324f; letter-spacing: 2px;")
-        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code_view = PairingCodeView()
+        self.code = self.code_view.code
+        self.code_note = label("Muted", wrap=True, selectable=True)
+        self.issued = None  # app.services.pairing.IssuedCode on screen
+        # A used or expired code is replaced by a new one: asked again every few seconds.
+        self.code_timer = QTimer(self)
+        self.code_timer.setInterval(5000)
+        self.code_timer.timeout.connect(self.refresh_code)
         self.fingerprint_caption = label("FieldLabel")
         self.fingerprint = label("", wrap=True, selectable=True)
         self.fingerprint.setStyleSheet("font-family: 'DejaVu Sans Mono', monospace; font-size: 10pt;")
         self.next_steps = label("Muted", wrap=True, selectable=True)
         layout = vbox(self, spacing=6)
         layout.addWidget(self.code_caption)
-        layout.addWidget(self.code)
+        layout.addWidget(self.code_view)
+        layout.addWidget(self.code_note)
         layout.addSpacing(8)
         layout.addWidget(self.fingerprint_caption)
         layout.addWidget(self.fingerprint)
@@ -306,13 +312,29 @@ class DonePage(Translatable, QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         self.retranslate()
+        self.refresh_code()
+        self.code_timer.start()
+
+    def refresh_code(self) -> None:
+        key = f"setup-code-{id(self)}"
+        if self.owner.tasks.is_running(key):
+            return
+        data_dir, code_id = self.owner.data_dir, self.issued.id if self.issued else None
+        self.owner.tasks.run(lambda: setup.pairing_code(data_dir, code_id), on_done=self._show_code, key=key)
+
+    def _show_code(self, issued) -> None:  # noqa: ANN001 - app.services.pairing.IssuedCode
+        self.issued = issued
+        self.code_view.show_code(issued.code, issued.expires_at)
 
     def retranslate(self) -> None:
         info = self.owner.info
         self.setTitle(_("Ready"))
         self.setSubTitle(_("Give these to whoever sets up a device: they prove that the device talks to this server and no other."))
-        self.code_caption.setText(_("Pairing code (type it on each new device)"))
-        self.code.setText(info.pairing_code if info else "")
+        self.code_caption.setText(_("Pairing code for the first device"))
+        self.code_note.setText(
+            _("A new code appears here when this one is used or expires. Later, staff make codes in Chamber with “Pair a new device…”, or on the server with: %(command)s")
+            % {"command": "main.py admin pairing-code"}
+        )
         self.fingerprint_caption.setText(_("Certificate fingerprint (the devices show it too: compare)"))
         # Two lines of 16 pairs: one line is wider than the window, and a person compares it in halves.
         pairs = info.fingerprint.split(":") if info else []

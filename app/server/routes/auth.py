@@ -1,10 +1,12 @@
-"""Log in, log out, who am I, and the devices (tokens) of an account."""
+"""Log in, log out, who am I, passwords, and the devices (tokens) of an account. Whatever ends
+tokens also ends their event streams at once (the broadcaster), so those devices show the
+signed-out state without waiting for their next request."""
 
 from fastapi import APIRouter, Depends, Request, Response
 
 from app.domain.roles import ALL_ROLES, Actor, Role
 from app.errors import AuthenticationError, TooManyAttemptsError
-from app.net.schemas import LoginRequest
+from app.net.schemas import AccountDisabled, LoginRequest, PasswordChange, PasswordReset
 from app.server.deps import require
 from app.services import accounts
 
@@ -34,6 +36,42 @@ def logout(request: Request, actor: Actor = Depends(any_role)) -> Response:
     return Response(status_code=204)
 
 
+@router.post("/auth/password")
+def change_password(body: PasswordChange, request: Request, actor: Actor = Depends(any_role)) -> dict:
+    """The caller's own password; every other device of the account is signed out."""
+    limiter = request.app.state.login_failures
+    address = request.client.host if request.client else ""
+    limiter.check(address)  # guessing the current password with a stolen token is guessing a login
+    try:
+        with request.app.state.ctx.db.write() as session:
+            result = accounts.change_password(session, actor, body.current_password, body.new_password)
+    except (accounts.WrongCurrentPasswordError, TooManyAttemptsError):
+        limiter.failed(address)
+        raise
+    return _signed_out(request, result)
+
+
+@router.post("/accounts/{account_id}/password")
+def reset_password(account_id: str, body: PasswordReset, request: Request, actor: Actor = Depends(require(Role.ADMIN))) -> dict:
+    with request.app.state.ctx.db.write() as session:
+        result = accounts.reset_password(session, actor, account_id, body.new_password)
+    return _signed_out(request, result)
+
+
+@router.put("/accounts/{account_id}/disabled")
+def set_disabled(account_id: str, body: AccountDisabled, request: Request, actor: Actor = Depends(require(Role.ADMIN))) -> dict:
+    with request.app.state.ctx.db.write() as session:
+        result = accounts.set_disabled(session, actor, account_id, body.disabled)
+    return _signed_out(request, result)
+
+
+def _signed_out(request: Request, result: dict) -> dict:
+    """Close the event streams of the tokens just ended; the ids stay on the server."""
+    ended = result.pop("revoked_token_ids", [])
+    request.app.state.broadcaster.end_sessions(ended)
+    return result
+
+
 @router.get("/auth/me")
 def me(request: Request, actor: Actor = Depends(any_role)) -> dict:
     with request.app.state.ctx.db.read() as session:
@@ -52,6 +90,7 @@ def devices(request: Request, account_id: str | None = None, actor: Actor = Depe
 def revoke(token_id: str, request: Request, actor: Actor = Depends(any_role)) -> Response:
     with request.app.state.ctx.db.write() as session:
         accounts.revoke_device(session, actor, token_id)
+    request.app.state.broadcaster.end_sessions([token_id])
     return Response(status_code=204)
 
 

@@ -1,4 +1,4 @@
-"""Tests for app/net/tls.py: certificate lifecycle, pairing code, and pinning against real TLS
+"""Tests for app/net/tls.py: certificate lifecycle, fingerprint, and pinning against real TLS
 servers on 127.0.0.1."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from app.errors import PairingError, ServerUnreachableError
+from app.errors import ServerUnreachableError
 from app.net.tls import (
     ServerCertificate,
     client_ssl_context,
@@ -26,10 +26,7 @@ from app.net.tls import (
     fingerprint_of_pem,
     format_fingerprint,
     is_certificate_error,
-    normalise_code,
-    pairing_code,
     server_ssl_context,
-    verify_pairing_code,
 )
 
 
@@ -116,28 +113,6 @@ def test_fingerprint_format(cert_a: ServerCertificate) -> None:
     shown = format_fingerprint(cert_a.fingerprint)
     assert re.fullmatch(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", shown)
     assert shown.replace(":", "").lower() == cert_a.fingerprint
-
-
-# --- pairing code ------------------------------------------------------------------------------
-
-
-def test_pairing_code_is_stable_across_versions() -> None:
-    # Client and server compute the code separately, so the derivation must never change.
-    assert pairing_code("00" * 32) == "4848 1275 2008"
-    assert pairing_code("ff" * 32) == "0771 9698 2733"  # zero padded
-    assert pairing_code(format_fingerprint("ff" * 32)) == "0771 9698 2733"
-
-
-def test_pairing_code_verification(cert_a: ServerCertificate, cert_b: ServerCertificate) -> None:
-    code = pairing_code(cert_a.fingerprint)
-    assert re.fullmatch(r"\d{4} \d{4} \d{4}", code)
-    assert code != pairing_code(cert_b.fingerprint)
-    verify_pairing_code(cert_a.fingerprint, code)
-    verify_pairing_code(cert_a.fingerprint, normalise_code(code))
-    verify_pairing_code(cert_a.fingerprint, " " + code.replace(" ", "-") + " ")
-    for wrong in (pairing_code(cert_b.fingerprint), "", code[:-1], code + "0", "mười hai số"):
-        with pytest.raises(PairingError):
-            verify_pairing_code(cert_a.fingerprint, wrong)
 
 
 # --- handshakes --------------------------------------------------------------------------------

@@ -257,3 +257,136 @@ def test_device_and_audit_times_are_utc_whatever_the_database_time_zone(db_url: 
         assert all(s.endswith("+00:00") for s in stamps), stamps
     finally:
         db.dispose()
+
+
+# --- password change, administrator's reset, disabled accounts (issue #8) -------------------------
+NEW_PASSWORD = "Hội đồng họp sáng thứ Hai"
+
+
+def change(db: Database, token: str, current: str = PASSWORD, new: str = NEW_PASSWORD) -> dict:
+    actor = authenticate(db, token)
+    with db.write() as session:
+        return accounts.change_password(session, actor, current, new)
+
+
+def admin_actor(db: Database) -> Actor:
+    with db.write() as session:
+        accounts.create_account(session, Actor.system(), username="quantri", password=PASSWORD, role="admin")
+    return authenticate(db, login(db, username="quantri")["token"])
+
+
+def test_change_password_signs_out_the_other_devices_and_keeps_this_one(db: Database, account: dict) -> None:
+    here, tablet, laptop = login(db), login(db), login(db)
+    result = change(db, here["token"])
+    assert result["signed_out_devices"] == 2
+    assert sorted(result["revoked_token_ids"]) == sorted([tablet["token_id"], laptop["token_id"]])
+    assert authenticate(db, here["token"]).token_id == here["token_id"]
+    for other in (tablet, laptop):
+        with pytest.raises(SessionExpiredError):
+            authenticate(db, other["token"])
+    with pytest.raises(AuthenticationError):
+        login(db)  # the old password
+    assert login(db, password=NEW_PASSWORD)["account"]["id"] == account["id"]
+    assert audit_actions(db)[-3:] == ["password.change", "login.failed", "login"]
+
+
+def test_change_password_with_wrong_current_password_counts_as_a_failed_login(db: Database, account: dict, snapshot_db) -> None:
+    token = login(db)["token"]
+    for _ in range(accounts.MAX_FAILED_LOGINS - 1):
+        with pytest.raises(accounts.WrongCurrentPasswordError):
+            change(db, token, current="mat-khau-sai")
+    assert audit_actions(db)[-1] == "password.change.failed"
+    with pytest.raises(accounts.WrongCurrentPasswordError):
+        change(db, token, current="mat-khau-sai")
+    with pytest.raises(TooManyAttemptsError):  # locked now, even with the right password
+        change(db, token)
+    with pytest.raises(TooManyAttemptsError):
+        login(db)
+    assert authenticate(db, token).account_id == account["id"]  # nothing else signed out
+
+
+def test_wrong_current_password_is_not_a_signed_out_error(db: Database, account: dict) -> None:
+    """A 401 would make the client show "signed out" although this device still is signed in."""
+    token = login(db)["token"]
+    with pytest.raises(accounts.WrongCurrentPasswordError) as wrong:
+        change(db, token, current="mat-khau-sai")
+    assert not isinstance(wrong.value, AuthenticationError) and wrong.value.status == 422
+    assert "current password" in wrong.value.user_message("en")
+
+
+@pytest.mark.parametrize(("new", "error"), [
+    ("ngan", passwords.PasswordTooShortError),
+    ("Password1!", passwords.CommonPasswordError),
+    ("thuky.thuky", None),
+    ("x" * 1025, passwords.PasswordTooLongError),
+])
+def test_change_password_checks_the_new_one_like_a_new_account_and_writes_nothing(db: Database, account: dict, snapshot_db, new: str, error: type | None) -> None:
+    here, other = login(db), login(db)
+    if error is None:
+        change(db, here["token"], new=new)  # contains the user name but is not it: allowed
+        return
+    before = snapshot_db(db)
+    with pytest.raises(error):
+        change(db, here["token"], new=new)
+    assert snapshot_db(db) == before
+    assert authenticate(db, other["token"]).token_id == other["token_id"]
+
+
+def test_change_password_refuses_the_user_name_as_new_password(db: Database) -> None:
+    with db.write() as session:
+        accounts.create_account(session, Actor.system(), username="nguyen.van.an", password=PASSWORD, role="delegate")
+    token = login(db, username="nguyen.van.an")["token"]
+    with pytest.raises(passwords.PasswordIsUsernameError):
+        change(db, token, new="Nguyen.Van.An")
+
+
+def test_admin_reset_signs_out_every_device_and_lifts_the_lockout(db: Database, account: dict) -> None:
+    admin = admin_actor(db)
+    first, second = login(db), login(db)
+    with db.write() as session:  # locked out after failed logins
+        session.execute(update(Account).where(Account.id == account["id"]).values(locked_until=utcnow() + accounts.LOCKOUT))
+    with db.write() as session:
+        result = accounts.reset_password(session, admin, account["id"], NEW_PASSWORD)
+    assert result["signed_out_devices"] == 2
+    for device in (first, second):
+        with pytest.raises(SessionExpiredError):
+            authenticate(db, device["token"])
+    assert login(db, password=NEW_PASSWORD)["account"]["id"] == account["id"]
+    assert "password.reset" in audit_actions(db)
+
+
+def test_admin_reset_is_refused_when_not_admin_and_checks_the_password(db: Database, account: dict) -> None:
+    admin = admin_actor(db)
+    secretariat = authenticate(db, login(db)["token"])
+    with pytest.raises(PermissionDeniedError), db.write() as session:
+        accounts.reset_password(session, secretariat, admin.account_id, NEW_PASSWORD)
+    with pytest.raises(passwords.CommonPasswordError), db.write() as session:
+        accounts.reset_password(session, admin, account["id"], "matkhau123")
+    with pytest.raises(accounts.NotFoundError), db.write() as session:
+        accounts.reset_password(session, admin, "khong-co", NEW_PASSWORD)
+
+
+def test_disabling_an_account_signs_it_out_and_refuses_its_logins_plainly(db: Database, account: dict) -> None:
+    admin = admin_actor(db)
+    device = login(db)
+    with db.write() as session:
+        result = accounts.set_disabled(session, admin, account["id"], True)
+    assert result["disabled"] and result["signed_out_devices"] == 1
+    with pytest.raises(SessionExpiredError):
+        authenticate(db, device["token"])
+    with pytest.raises(accounts.AccountDisabledError) as refused:
+        login(db)
+    assert "disabled" in refused.value.user_message("en")
+    with pytest.raises(AuthenticationError) as guess:  # a wrong password learns nothing about it
+        login(db, password="mat-khau-sai")
+    assert type(guess.value) is AuthenticationError
+    with db.write() as session:
+        accounts.set_disabled(session, admin, account["id"], False)
+    assert login(db)["account"]["disabled"] is False
+    assert audit_actions(db).count("account.disable") == audit_actions(db).count("account.enable") == 1
+
+
+def test_an_admin_cannot_disable_their_own_account(db: Database) -> None:
+    admin = admin_actor(db)
+    with pytest.raises(accounts.CannotDisableOwnAccountError), db.write() as session:
+        accounts.set_disabled(session, admin, admin.account_id, True)

@@ -7,7 +7,8 @@ import pytest
 
 from app.services import agenda, invitations, meetings
 from app.services.events import events_after
-from app.services.visibility import scope_for, visible_event
+from app.services.proxies import PREVIOUS_PROXY
+from app.services.visibility import Scope, scope_for, visible_event
 from app.storage.db import Database
 
 
@@ -149,3 +150,39 @@ def test_meeting_moved_to_another_body_stays_for_who_is_invited_in_person(db: Da
     with db.read() as session:
         assert moved in {m["id"] for m in meetings.list_meetings(session, council.delegate_social)}
     assert moved in replay(received(db, council.delegate_social))
+
+
+# --- minutes and proxies: the events follow who may read them --------------------------------
+
+def _scope(role: str, *, person_id: str | None = None, bodies: frozenset[str] = frozenset()) -> Scope:
+    return Scope(all_meetings=role in ("admin", "secretariat", "chair", "kiosk"), body_ids=bodies, person_id=person_id, role=role)
+
+
+def _minutes(state: str) -> dict:
+    return {"seq": 1, "kind": "minutes", "action": "approved" if state == "approved" else "saved", "id": "m1", "meeting_id": "m1", "body_id": "b1",
+            "data": {"meeting_id": "m1", "state": state, "version": 2}}
+
+
+def test_minutes_drafts_reach_the_chairs_side_and_approved_minutes_the_members_too() -> None:
+    for role in ("admin", "secretariat", "chair"):
+        assert visible_event(_scope(role), _minutes("draft")) is not None
+    member, outsider = _scope("delegate", person_id="p1", bodies=frozenset({"b1"})), _scope("delegate", person_id="p2", bodies=frozenset({"b2"}))
+    assert visible_event(member, _minutes("draft")) is None
+    assert visible_event(member, _minutes("approved")) is not None
+    assert visible_event(outsider, _minutes("approved")) is None
+    assert visible_event(_scope("kiosk"), _minutes("draft")) is None and visible_event(_scope("kiosk"), _minutes("approved")) is None
+
+
+def test_a_proxy_event_reaches_the_chairs_side_and_the_two_delegates_concerned() -> None:
+    event = {"seq": 1, "kind": "proxy", "action": "requested", "id": "x1", "meeting_id": "m1", "body_id": "b1",
+             "data": {"id": "x1", "meeting_id": "m1", "principal_id": "p1", "proxy_id": "p2", "state": "requested", PREVIOUS_PROXY: "p3"}}
+    members = frozenset({"b1"})
+    for role in ("admin", "secretariat", "chair"):
+        assert visible_event(_scope(role), event) is event
+    assert visible_event(_scope("delegate", person_id="p1", bodies=members), event) is event  # who named
+    assert visible_event(_scope("delegate", person_id="p2", bodies=members), event) is event  # who is named
+    dropped = visible_event(_scope("delegate", person_id="p3", bodies=members), event)  # named before: told it is gone, not who now
+    assert dropped is not None and dropped["action"] == "deleted" and dropped["data"] is None
+    assert visible_event(_scope("delegate", person_id="p4", bodies=members), event) is None  # another member: none of theirs
+    assert visible_event(_scope("delegate", person_id="p1", bodies=frozenset({"b2"})), event) is None  # does not see the meeting
+    assert visible_event(_scope("kiosk"), event) is None

@@ -7,12 +7,13 @@ TaskRunner with a spinner; the answer or the error comes back here on the GUI th
 from __future__ import annotations
 
 import logging
+import socket
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QWidget
 
-from app.errors import AuthenticationError, CertificateChangedError, ChamberError, SessionExpiredError
+from app.errors import AuthenticationError, CertificateChangedError, ChamberError, PairingInterceptedError, SessionExpiredError
 from app.i18n import _
 from app.net.tls import fingerprint_of_pem
 from app.sync.profile import PairedServer, Profile, pair, parse_address, read_certificate
@@ -249,7 +250,7 @@ class ConnectWindow(Translatable, QWidget):
             return
         self.pair_page.set_busy(True)
         self.tasks.run(
-            lambda: pair(self.profile, target["host"], target["port"], code, pem=target["pem"]),
+            lambda: pair(self.profile, target["host"], target["port"], code, pem=target["pem"], device_name=socket.gethostname()),
             on_done=self._paired, on_error=self._pair_failed, key="pair",
         )
 
@@ -259,7 +260,7 @@ class ConnectWindow(Translatable, QWidget):
 
     def _pair_failed(self, error: BaseException) -> None:
         self.pair_page.set_busy(False)
-        self.pair_page.show_error(lambda: error_text(error), danger=isinstance(error, CertificateChangedError))
+        self.pair_page.show_error(lambda: error_text(error), danger=isinstance(error, (CertificateChangedError, PairingInterceptedError)))
 
     # --- step 3: log in ---------------------------------------------------------------------------
     def show_login(self, server: PairedServer, *, username: str = "", message: Text = "", kind: str = "success") -> None:

@@ -1,7 +1,8 @@
-"""PairPage: trust a server once by typing the 12-digit code its screen shows.
+"""PairPage: trust a server once by typing a one-time 12-digit code from its staff or console.
 
-The code is derived from the server's certificate, so a machine pretending to be the server
-cannot show a matching code; after pairing, this device trusts that certificate only.
+The code proves, through a key exchange (app/net/pairing.py), that the server holding the
+certificate shown here knows the code; a machine pretending to be the server cannot, so it is
+never trusted. After pairing, this device trusts that certificate only.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class PairPage(Translatable, QWidget):
         else:
             self.title.setText(_("Pair this device with the server at %(address)s") % {"address": self.address})
         self.intro.setText(
-            _("Type the 12-digit pairing code shown on the server's screen (or ask your administrator). You do this once per device; afterwards this device trusts only this server.")
+            _("Type the 12-digit pairing code from the secretariat or the administrator (“Pair a new device…” in Chamber, or the server's console). A code works once and only for a short time. You do this once per device; afterwards this device trusts only this server.")
         )
         self.code_label.setText(_("Pairing code"))
         self.fingerprint_title.setText(_("Certificate fingerprint of %(address)s") % {"address": self.address})
