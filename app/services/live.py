@@ -484,11 +484,35 @@ def open_vote(session: Session, actor: Actor, meeting_id: str, fields: dict[str,
 def _vote(session: Session, vote_id: Any, *, lock: bool = False) -> Vote:
     if not _key(vote_id):
         raise VoteNotFoundError()
-    query = select(Vote).where(Vote.id == vote_id)
-    vote = session.scalar(query.with_for_update() if lock else query)
+    locked = session.info.get(LOCKED_VOTES, {})
+    if lock and vote_id in locked:
+        # Locked for the whole transaction by `lock_votes` (a group of ballots): ours until commit.
+        vote = locked[vote_id]
+    else:
+        query = select(Vote).where(Vote.id == vote_id)
+        vote = session.scalar(query.with_for_update() if lock else query)
     if vote is None:
         raise VoteNotFoundError()
     return vote
+
+
+LOCKED_VOTES = "locked_votes"
+
+
+def lock_votes(session: Session, vote_ids: set[str]) -> list[Any]:
+    """Lock these votes' rows once for the transaction, outside any savepoint (a savepoint rolled
+    back could lose a lock taken inside it), so each ballot of a group need not lock again.
+
+    Returns the votes and their meetings: the caller keeps them while it writes the ballots, as
+    the session only holds weak references and would otherwise load them again for each one."""
+    held: list[Any] = []
+    locked = session.info.setdefault(LOCKED_VOTES, {})
+    for vote_id in sorted(v for v in vote_ids if _key(v)):  # sorted: the same order in every writer
+        vote = session.scalar(select(Vote).where(Vote.id == vote_id).with_for_update())
+        if vote is not None:
+            locked[vote_id] = vote
+            held += [vote, session.get(Meeting, vote.meeting_id)]
+    return held
 
 
 def _choices(session: Session, vote: Vote) -> list[str]:
